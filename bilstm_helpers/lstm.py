@@ -1,0 +1,256 @@
+"""An LSTM layer in NumPy: forward pass, backpropagation through time, ragged batches.
+
+Shapes: ``B`` batch, ``T`` time, ``D`` input features, ``H`` hidden units.
+The four gates are stacked in the order **i, f, g, o** (input, forget,
+candidate, output), the order of both Keras (which calls g "c") and PyTorch,
+so weights move between the three without reshuffling::
+
+    z_t = x_t W + h_{t-1} U + b                      (B, 4H)
+    i_t = sigmoid(z_i)   f_t = sigmoid(z_f)   o_t = sigmoid(z_o)
+    g_t = tanh(z_g)
+    c_t = f_t * c_{t-1} + i_t * g_t                  cell state
+    h_t = o_t * tanh(c_t)                            output
+
+Ragged batches are post-padded and described by ``lengths``: at a step
+``t >= lengths[b]`` sequence ``b`` keeps its state and outputs zeros, so the
+final state is the state at the sequence's own last step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .checks import check_lengths, check_sequences, check_state
+
+
+@dataclass
+class LSTMParams:
+    """Weights of one LSTM layer, named and laid out as in Keras.
+
+    Attributes:
+        kernel: W, (input_size, 4 * hidden_size), gates i, f, g, o.
+        recurrent_kernel: U, (hidden_size, 4 * hidden_size).
+        bias: b, (4 * hidden_size,).
+    """
+
+    kernel: np.ndarray
+    recurrent_kernel: np.ndarray
+    bias: np.ndarray
+
+    @property
+    def input_size(self) -> int:
+        return self.kernel.shape[0]
+
+    @property
+    def hidden_size(self) -> int:
+        return self.recurrent_kernel.shape[0]
+
+    def count(self) -> int:
+        """Number of trainable numbers: 4 * H * (D + H + 1)."""
+        return self.kernel.size + self.recurrent_kernel.size + self.bias.size
+
+
+def init_lstm(
+    input_size: int, hidden_size: int, seed: int = 0, dtype: type = np.float32
+) -> LSTMParams:
+    """Keras's default initialisation: Glorot-uniform W, orthogonal U, zero b
+    with the forget-gate bias set to 1 (so the cell remembers at the start)."""
+    rng = np.random.default_rng(seed)
+    H4 = 4 * hidden_size
+    limit = np.sqrt(6.0 / (input_size + H4))
+    kernel = rng.uniform(-limit, limit, size=(input_size, H4))
+    q, r = np.linalg.qr(rng.normal(size=(H4, hidden_size)))
+    recurrent_kernel = (q * np.sign(np.diag(r))).T  # (H, 4H), orthonormal rows
+    bias = np.zeros(H4)
+    bias[hidden_size : 2 * hidden_size] = 1.0
+    return LSTMParams(kernel.astype(dtype), recurrent_kernel.astype(dtype), bias.astype(dtype))
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """Logistic function written as 0.5 * (1 + tanh(z / 2)): exact, and it
+    cannot overflow (``np.exp(-z)`` warns at z = -1000, this does not)."""
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def _gate_affine(hidden_size: int, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """(scale, shift), each (4H,), so that ``tanh(z * scale) * scale + shift``
+    is sigmoid on the i, f, o blocks and tanh on the g block: one ``tanh``
+    call for all four gates."""
+    half = np.full(hidden_size, 0.5)
+    scale = np.concatenate([half, half, np.ones(hidden_size), half]).astype(dtype)
+    shift = np.concatenate([half, half, np.zeros(hidden_size), half]).astype(dtype)
+    return scale, shift
+
+
+def lstm_step(
+    x_t: np.ndarray, h: np.ndarray, c: np.ndarray, params: LSTMParams
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """One time step, written for reading rather than speed.
+
+    Args:
+        x_t: (B, D) inputs at this step.
+        h, c: (B, H) previous output and cell state.
+
+    Returns:
+        h_new, c_new: (B, H); gates: {"i", "f", "g", "o"} -> (B, H).
+    """
+    H = params.hidden_size
+    z = x_t @ params.kernel + h @ params.recurrent_kernel + params.bias
+    i = sigmoid(z[:, :H])
+    f = sigmoid(z[:, H : 2 * H])
+    g = np.tanh(z[:, 2 * H : 3 * H])
+    o = sigmoid(z[:, 3 * H :])
+    c_new = f * c + i * g
+    h_new = o * np.tanh(c_new)
+    return h_new, c_new, {"i": i, "f": f, "g": g, "o": o}
+
+
+@dataclass
+class LSTMCache:
+    """What the backward pass needs from the forward pass (time-major).
+
+    Attributes:
+        xs: (T, B, D) inputs; hs, cs: (T + 1, B, H) outputs and cell states
+        (index 0 is the initial state); gates: (T, B, 4H) gate activations;
+        tanh_cs: (T, B, H); mask: (T, B, 1) bool, or None for full lengths.
+    """
+
+    params: LSTMParams
+    xs: np.ndarray
+    hs: np.ndarray
+    cs: np.ndarray
+    gates: np.ndarray
+    tanh_cs: np.ndarray
+    mask: np.ndarray | None
+
+
+def step_mask(lengths: np.ndarray | None, time: int) -> np.ndarray | None:
+    """(T, B, 1) bool, True where step t is a real step of sequence b."""
+    if lengths is None:
+        return None
+    return (np.arange(time)[:, None] < lengths[None, :])[:, :, None]
+
+
+def lstm_forward(
+    x: np.ndarray,
+    params: LSTMParams,
+    lengths: np.ndarray | None = None,
+    initial_state: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray], LSTMCache]:
+    """Run the layer over a batch.
+
+    Args:
+        x: (B, T, D), post-padded when ``lengths`` is given.
+        lengths: (B,) ints in 1..T, or None when all sequences have T steps.
+        initial_state: (h0, c0), each (B, H); zeros when None.
+
+    Returns:
+        outputs: (B, T, H), zero at padded steps.
+        (h_n, c_n): each (B, H), taken at each sequence's own last step.
+        cache: for :func:`lstm_backward`.
+    """
+    x = check_sequences(x, params.input_size).astype(params.kernel.dtype, copy=False)
+    B, T, _ = x.shape
+    lengths = check_lengths(lengths, B, T)
+    h0, c0 = check_state(initial_state, B, params.hidden_size, x.dtype)
+    return _forward(x, params, step_mask(lengths, T), h0, c0)
+
+
+def _forward(x, params, mask, h0, c0):
+    """The time loop of :func:`lstm_forward`, on checked inputs."""
+    B, T, D = x.shape
+    H = params.hidden_size
+    scale, shift = _gate_affine(H, x.dtype)
+    xs = np.ascontiguousarray(x.transpose(1, 0, 2))  # (T, B, D)
+    # The input part of every step in one matrix product, already scaled.
+    x_proj = (xs.reshape(T * B, D) @ (params.kernel * scale) + params.bias * scale)
+    gates = x_proj.reshape(T, B, 4 * H)  # filled in place step by step
+    recurrent = params.recurrent_kernel * scale
+    hs = np.empty((T + 1, B, H), dtype=x.dtype)
+    cs = np.empty((T + 1, B, H), dtype=x.dtype)
+    tanh_cs = np.empty((T, B, H), dtype=x.dtype)
+    ig = np.empty((B, H), dtype=x.dtype)
+    h_proj = np.empty((B, 4 * H), dtype=x.dtype)
+    hs[0], cs[0] = h0, c0
+    for t in range(T):
+        a = gates[t]
+        a += np.matmul(hs[t], recurrent, out=h_proj)
+        np.tanh(a, out=a)
+        a *= scale
+        a += shift
+        i, f, g, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
+        np.multiply(f, cs[t], out=cs[t + 1])
+        np.multiply(i, g, out=ig)
+        cs[t + 1] += ig
+        np.tanh(cs[t + 1], out=tanh_cs[t])
+        np.multiply(o, tanh_cs[t], out=hs[t + 1])
+        if mask is not None:  # padded step: carry the state over unchanged
+            np.copyto(hs[t + 1], hs[t], where=~mask[t])
+            np.copyto(cs[t + 1], cs[t], where=~mask[t])
+    outputs = hs[1:] if mask is None else hs[1:] * mask
+    cache = LSTMCache(params, xs, hs, cs, gates, tanh_cs, mask)
+    return outputs.transpose(1, 0, 2), (hs[T].copy(), cs[T].copy()), cache
+
+
+def lstm_backward(
+    d_outputs: np.ndarray | None,
+    cache: LSTMCache,
+    d_final_state: tuple[np.ndarray | None, np.ndarray | None] | None = None,
+) -> tuple[LSTMParams, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Backpropagation through time.
+
+    Args:
+        d_outputs: (B, T, H) gradient of the loss w.r.t. the outputs, or None.
+        cache: from :func:`lstm_forward`.
+        d_final_state: gradients w.r.t. (h_n, c_n), each (B, H) or None.
+
+    Returns:
+        grads: an :class:`LSTMParams` of gradients.
+        dx: (B, T, D), zero at padded steps.
+        (dh0, dc0): gradients w.r.t. the initial state, each (B, H).
+    """
+    p, mask = cache.params, cache.mask
+    T, B, D = cache.xs.shape
+    H = p.hidden_size
+    dh = np.zeros((B, H), dtype=cache.hs.dtype)
+    dc = np.zeros_like(dh)
+    if d_final_state is not None:
+        dh = dh + (0 if d_final_state[0] is None else d_final_state[0])
+        dc = dc + (0 if d_final_state[1] is None else d_final_state[1])
+    d_out = None
+    if d_outputs is not None:
+        d_out = np.asarray(d_outputs, dtype=dh.dtype).transpose(1, 0, 2)
+        if mask is not None:
+            d_out = d_out * mask  # padded outputs are constant zeros
+    dz_all = np.empty((T, B, 4 * H), dtype=dh.dtype)
+    recurrent_T = p.recurrent_kernel.T
+    for t in reversed(range(T)):
+        a = cache.gates[t]
+        i, f, g, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
+        tanh_c = cache.tanh_cs[t]
+        if d_out is not None:
+            dh = dh + d_out[t]
+        dz = dz_all[t]
+        dc_total = dc + dh * o * (1.0 - tanh_c * tanh_c)
+        dz[:, 3 * H :] = dh * tanh_c * o * (1.0 - o)
+        dz[:, :H] = dc_total * g * i * (1.0 - i)
+        dz[:, H : 2 * H] = dc_total * cache.cs[t] * f * (1.0 - f)
+        dz[:, 2 * H : 3 * H] = dc_total * i * (1.0 - g * g)
+        dh_prev = dz @ recurrent_T
+        dc_prev = dc_total * f
+        if mask is not None:  # padded step: the state passed straight through
+            m = mask[t]
+            dz *= m
+            dh_prev = np.where(m, dh_prev, dh)
+            dc_prev = np.where(m, dc_prev, dc)
+        dh, dc = dh_prev, dc_prev
+    dz_flat = dz_all.reshape(T * B, 4 * H)
+    grads = LSTMParams(
+        kernel=cache.xs.reshape(T * B, D).T @ dz_flat,
+        recurrent_kernel=cache.hs[:-1].reshape(T * B, H).T @ dz_flat,
+        bias=dz_flat.sum(axis=0),
+    )
+    dx = (dz_flat @ p.kernel.T).reshape(T, B, D).transpose(1, 0, 2)
+    return grads, dx, (dh, dc)

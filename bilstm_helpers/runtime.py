@@ -1,0 +1,74 @@
+"""Run settings shared by the notebooks: quick mode, seeds, results files.
+
+Quick mode (``BILSTM_QUICK=1``) shrinks data and epochs so that the test
+suite can execute every notebook in a few minutes; the book build runs them
+at full settings. Assertions that depend on full training are skipped in
+quick mode, never weakened.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+T = TypeVar("T")
+
+
+def quick_mode() -> bool:
+    """True when the environment variable BILSTM_QUICK is set to 1/true/yes."""
+    return os.environ.get("BILSTM_QUICK", "").strip().lower() in {"1", "true", "yes"}
+
+
+def pick(full: T, quick: T) -> T:
+    """``full`` normally, ``quick`` in quick mode (e.g. ``epochs = pick(100, 3)``)."""
+    return quick if quick_mode() else full
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy's legacy global generator, and Keras and PyTorch if
+    they are already imported (this never imports them itself)."""
+    random.seed(seed)
+    np.random.seed(seed)
+    if "keras" in sys.modules:
+        sys.modules["keras"].utils.set_random_seed(seed)
+    if "torch" in sys.modules:
+        sys.modules["torch"].manual_seed(seed)
+
+
+def results_dir() -> Path:
+    """Where results JSON files go: $BILSTM_RESULTS_DIR, else ``results/`` at
+    the root of the book's checkout, else ``./results``."""
+    if os.environ.get("BILSTM_RESULTS_DIR"):
+        return Path(os.environ["BILSTM_RESULTS_DIR"])
+    root = Path(__file__).resolve().parents[1]
+    if (root / "_toc.yml").exists():
+        return root / "results"
+    return Path.cwd() / "results"
+
+
+def write_results(name: str, values: dict[str, Any]) -> Path:
+    """Write ``values`` (plus the run mode) to ``results/<name>.json``.
+
+    In quick mode the file goes to ``results/quick/`` instead, so a quick test
+    run never overwrites the figures of a full run.
+    """
+    folder = results_dir() / "quick" if quick_mode() else results_dir()
+    path = folder / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = {"name": name, "quick_mode": quick_mode(), **values}
+    path.write_text(json.dumps(record, indent=2, default=_to_builtin) + "\n")
+    return path
+
+
+def _to_builtin(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")

@@ -1,0 +1,79 @@
+"""Synthetic toy sequence tasks (random numbers, not real data).
+
+Every task draws x uniformly from [0, 1) and labels each step 0/1. They
+differ only in which part of the sequence the label at step t depends on:
+
+- ``past``: the running sum x_0 + ... + x_t exceeds n / 4, where n is the
+  sequence length. This is the cumulative-sum problem of the Machine Learning
+  Mastery tutorial (n = 10 there).
+- ``future``: the sum x_t + ... + x_{n-1} exceeds n / 4 (the mirror image).
+- ``both``: the sum up to t exceeds the sum after t, i.e. step t lies past the
+  "half-way point of the mass" of the sequence; it needs the whole sequence.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, Literal
+
+import numpy as np
+
+Task = Literal["past", "future", "both"]
+TASKS = ("past", "future", "both")
+
+
+def label_steps(x: np.ndarray, task: Task) -> np.ndarray:
+    """Labels for a batch of full-length sequences.
+
+    Args:
+        x: (batch, time) or (batch, time, 1) values in [0, 1).
+
+    Returns:
+        (batch, time) float labels in {0, 1}.
+    """
+    if x.ndim == 3:
+        if x.shape[2] != 1:
+            raise ValueError(f"toy tasks have one feature, got x of shape {x.shape}.")
+        x = x[:, :, 0]
+    if x.ndim != 2:
+        raise ValueError(f"x must be (batch, time) or (batch, time, 1), got shape {x.shape}.")
+    n = x.shape[1]
+    past = np.cumsum(x, axis=1)
+    future = np.cumsum(x[:, ::-1], axis=1)[:, ::-1]  # x_t + ... + x_{n-1}
+    if task == "past":
+        labels = past > n / 4
+    elif task == "future":
+        labels = future > n / 4
+    elif task == "both":
+        labels = past > past[:, -1:] - past  # sum up to t > sum after t
+    else:
+        raise ValueError(f"unknown task {task!r}; use one of {TASKS}.")
+    return labels.astype(np.float64)
+
+
+def make_sequences(n_sequences: int, length: int = 10, task: Task = "past",
+                   seed: int | np.random.Generator = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Draw a batch of synthetic sequences and their per-step labels.
+
+    Returns:
+        x: (n_sequences, length, 1) uniform [0, 1) values;
+        y: (n_sequences, length) labels in {0, 1}.
+    """
+    if n_sequences < 1 or length < 1:
+        raise ValueError(f"need n_sequences >= 1 and length >= 1, got {n_sequences}, {length}.")
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0.0, 1.0, size=(n_sequences, length, 1))
+    return x, label_steps(x, task)
+
+
+def cumulative_sum_sequences(n_sequences: int, length: int = 10,
+                             seed: int | np.random.Generator = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The cumulative-sum problem: label 1 once the running sum exceeds length / 4."""
+    return make_sequences(n_sequences, length, "past", seed)
+
+
+def batch_stream(batch_size: int, length: int = 10, task: Task = "past",
+                 seed: int = 0) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """An endless, seeded stream of fresh training batches (x, y)."""
+    rng = np.random.default_rng(seed)
+    while True:
+        yield make_sequences(batch_size, length, task, rng)
