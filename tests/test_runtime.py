@@ -1,0 +1,39 @@
+import json
+import subprocess
+import sys
+
+import numpy as np
+
+from bilstm_helpers import runtime
+
+
+def test_quick_mode_and_pick(monkeypatch):
+    monkeypatch.setenv("BILSTM_QUICK", "1")
+    assert runtime.quick_mode() and runtime.pick(100, 3) == 3
+    monkeypatch.setenv("BILSTM_QUICK", "0")
+    assert not runtime.quick_mode() and runtime.pick(100, 3) == 100
+
+
+def test_write_results_keeps_quick_runs_apart(monkeypatch, tmp_path):
+    monkeypatch.setenv("BILSTM_RESULTS_DIR", str(tmp_path))
+    monkeypatch.delenv("BILSTM_QUICK", raising=False)
+    path = runtime.write_results("demo", {"accuracy": np.float32(0.5), "curve": np.arange(2)})
+    assert path == tmp_path / "demo.json"
+    assert json.loads(path.read_text()) == {"name": "demo", "quick_mode": False,
+                                            "accuracy": 0.5, "curve": [0, 1]}
+    monkeypatch.setenv("BILSTM_QUICK", "1")
+    assert runtime.write_results("demo", {}) == tmp_path / "quick" / "demo.json"
+
+
+def test_seed_everything_makes_numpy_repeatable():
+    runtime.seed_everything(7)
+    a = np.random.rand(3)
+    runtime.seed_everything(7)
+    np.testing.assert_array_equal(a, np.random.rand(3))
+
+
+def test_importing_the_package_imports_no_framework():
+    code = ("import sys, bilstm_helpers; "
+            "print([m for m in ('tensorflow', 'keras', 'torch') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,43 @@
+import numpy as np
+import pytest
+
+from bilstm_helpers.toy_tasks import batch_stream, cumulative_sum_sequences, label_steps, make_sequences
+
+
+def test_cumulative_sum_labels_follow_the_running_sum():
+    x = np.array([[0.9, 0.9, 0.9, 0.1]])  # n = 4, threshold 1.0
+    np.testing.assert_array_equal(label_steps(x, "past"), [[0, 1, 1, 1]])
+    np.testing.assert_array_equal(label_steps(x, "future"), [[1, 1, 0, 0]])
+    # sum up to t > sum after t: 0.9 < 1.9, 1.8 > 1.0, ...
+    np.testing.assert_array_equal(label_steps(x, "both"), [[0, 1, 1, 1]])
+
+
+def test_shapes_seeding_and_any_length():
+    x, y = cumulative_sum_sequences(5, length=17, seed=3)
+    assert x.shape == (5, 17, 1) and y.shape == (5, 17)
+    x2, _ = cumulative_sum_sequences(5, length=17, seed=3)
+    np.testing.assert_array_equal(x, x2)
+    assert np.all((x >= 0) & (x < 1))
+    np.testing.assert_array_equal(y, (np.cumsum(x[..., 0], axis=1) > 17 / 4))
+
+
+def test_labels_are_monotone_in_time():
+    _, y_past = make_sequences(200, 10, "past", seed=0)
+    _, y_future = make_sequences(200, 10, "future", seed=0)
+    assert np.all(np.diff(y_past, axis=1) >= 0)
+    assert np.all(np.diff(y_future, axis=1) <= 0)
+
+
+def test_stream_yields_fresh_batches():
+    stream = batch_stream(4, 6, "both", seed=1)
+    (x1, _), (x2, _) = next(stream), next(stream)
+    assert x1.shape == (4, 6, 1) and not np.array_equal(x1, x2)
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="unknown task"):
+        label_steps(np.zeros((1, 3)), "middle")
+    with pytest.raises(ValueError, match="one feature"):
+        label_steps(np.zeros((1, 3, 2)), "past")
+    with pytest.raises(ValueError, match="n_sequences >= 1"):
+        make_sequences(0)
