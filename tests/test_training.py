@@ -12,7 +12,7 @@ def test_binary_cross_entropy_matches_the_textbook_formula():
     p = 1 / (1 + np.exp(-logits))
     expected = -np.mean(targets * np.log(p) + (1 - targets) * np.log(1 - p))
     loss, dlogits = binary_cross_entropy(logits, targets)
-    assert loss == pytest.approx(expected, rel=1e-12)
+    assert loss == pytest.approx(expected, rel=1e-9)  # the naive form loses digits near p = 1
     np.testing.assert_allclose(dlogits, (p - targets) / 4)
 
 
