@@ -9,6 +9,7 @@ and the backward output describe the same input step before they are merged.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,11 @@ from .lstm import LSTMCache, LSTMParams, _forward, init_lstm, lstm_backward, ste
 
 Array = np.ndarray
 States = tuple[Array, Array, Array, Array]
+
+# The two directions never read each other's state, so they can run at the
+# same time. NumPy releases the GIL inside matrix products and ufuncs, so two
+# threads keep two cores busy.
+_DIRECTIONS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bilstm")
 
 
 @dataclass
@@ -157,9 +163,10 @@ def bilstm_forward(
     state_b = check_state(None if initial_state is None else initial_state[2:], B, H, x.dtype)
     mask = step_mask(lengths, T)
 
-    out_f, (h_f, c_f), cache_f = _forward(x, params.forward, mask, *state_f)
     x_reversed = reverse_within_lengths(x, lengths)
-    out_r, (h_b, c_b), cache_b = _forward(x_reversed, params.backward, mask, *state_b)
+    backward = _DIRECTIONS.submit(_forward, x_reversed, params.backward, mask, *state_b)
+    out_f, (h_f, c_f), cache_f = _forward(x, params.forward, mask, *state_f)
+    out_r, (h_b, c_b), cache_b = backward.result()
     out_b = reverse_within_lengths(out_r, lengths)  # re-align with the input steps
 
     a, b = (out_f, out_b) if return_sequences else (h_f, h_b)
@@ -190,7 +197,8 @@ def bilstm_backward(
         d_out_f = d_out_r = None
         dh_f = da if dh_f is None else dh_f + da
         dh_b = db if dh_b is None else dh_b + db
+    backward = _DIRECTIONS.submit(lstm_backward, d_out_r, cache.backward, (dh_b, dc_b))
     grads_f, dx_f, d0_f = lstm_backward(d_out_f, cache.forward, (dh_f, dc_f))
-    grads_b, dx_r, d0_b = lstm_backward(d_out_r, cache.backward, (dh_b, dc_b))
+    grads_b, dx_r, d0_b = backward.result()
     dx = dx_f + reverse_within_lengths(dx_r, cache.lengths)
     return BiLSTMParams(grads_f, grads_b), dx, (*d0_f, *d0_b)

@@ -69,24 +69,21 @@ def init_lstm(
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    """Logistic function written as 0.5 * (1 + tanh(z / 2)).
+    """Logistic function 1 / (1 + exp(-z)), accurate and warning-free for any z.
 
-    The identity is exact; in floating point the result differs from
-    1 / (1 + exp(-z)) by less than 1e-16 in absolute terms. It cannot
-    overflow (``np.exp(-z)`` warns at z = -1000, this does not), and it lets
-    the LSTM compute all four gates with one ``tanh`` call.
+    For z = -1000, exp(1000) overflows to inf and 1 / (1 + inf) is exactly 0,
+    the right answer; the overflow flag is silenced, nothing else is.
     """
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-np.asarray(z)))
 
 
-def _gate_affine(hidden_size: int, dtype) -> tuple[np.ndarray, np.ndarray]:
-    """(scale, shift), each (4H,), so that ``tanh(z * scale) * scale + shift``
-    is sigmoid on the i, f, o blocks and tanh on the g block: one ``tanh``
-    call for all four gates."""
-    half = np.full(hidden_size, 0.5)
-    scale = np.concatenate([half, half, np.ones(hidden_size), half]).astype(dtype)
-    shift = np.concatenate([half, half, np.zeros(hidden_size), half]).astype(dtype)
-    return scale, shift
+def _gate_signs(hidden_size: int, dtype) -> np.ndarray:
+    """(4H,) factors folded into W, U and b so that the whole gate block can
+    be activated with one exp: -1 on i, f, o gives sigmoid(z) = 1 / (1 + e^-z);
+    -2 on g gives sigmoid(2z), and tanh(z) = 2 * sigmoid(2z) - 1."""
+    ones = np.ones(hidden_size)
+    return np.concatenate([-ones, -ones, -2 * ones, -ones]).astype(dtype)
 
 
 def lstm_step(
@@ -167,33 +164,36 @@ def _forward(x, params, mask, h0, c0):
     """The time loop of :func:`lstm_forward`, on checked inputs."""
     B, T, D = x.shape
     H = params.hidden_size
-    scale, shift = _gate_affine(H, x.dtype)
+    signs = _gate_signs(H, x.dtype)
     xs = np.ascontiguousarray(x.transpose(1, 0, 2))  # (T, B, D)
-    # The input part of every step in one matrix product, already scaled.
-    x_proj = (xs.reshape(T * B, D) @ (params.kernel * scale) + params.bias * scale)
-    gates = x_proj.reshape(T, B, 4 * H)  # filled in place step by step
-    recurrent = params.recurrent_kernel * scale
+    # The input part of every step in one matrix product; filled in place
+    # with the gate activations step by step.
+    gates = (xs.reshape(T * B, D) @ (params.kernel * signs) + params.bias * signs).reshape(T, B, 4 * H)
+    recurrent = params.recurrent_kernel * signs
     hs = np.empty((T + 1, B, H), dtype=x.dtype)
     cs = np.empty((T + 1, B, H), dtype=x.dtype)
     tanh_cs = np.empty((T, B, H), dtype=x.dtype)
     ig = np.empty((B, H), dtype=x.dtype)
     h_proj = np.empty((B, 4 * H), dtype=x.dtype)
     hs[0], cs[0] = h0, c0
-    for t in range(T):
-        a = gates[t]
-        a += np.matmul(hs[t], recurrent, out=h_proj)
-        np.tanh(a, out=a)
-        a *= scale
-        a += shift
-        i, f, g, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
-        np.multiply(f, cs[t], out=cs[t + 1])
-        np.multiply(i, g, out=ig)
-        cs[t + 1] += ig
-        np.tanh(cs[t + 1], out=tanh_cs[t])
-        np.multiply(o, tanh_cs[t], out=hs[t + 1])
-        if mask is not None:  # padded step: carry the state over unchanged
-            np.copyto(hs[t + 1], hs[t], where=~mask[t])
-            np.copyto(cs[t + 1], cs[t], where=~mask[t])
+    with np.errstate(over="ignore"):  # exp -> inf gives sigmoid = 0, exactly right
+        for t in range(T):
+            a = gates[t]
+            a += np.matmul(hs[t], recurrent, out=h_proj)
+            np.exp(a, out=a)  # sigmoid of every block, see _gate_signs
+            a += 1.0
+            np.reciprocal(a, out=a)
+            i, f, g, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
+            g *= 2.0
+            g -= 1.0  # now tanh
+            np.multiply(f, cs[t], out=cs[t + 1])
+            np.multiply(i, g, out=ig)
+            cs[t + 1] += ig
+            np.tanh(cs[t + 1], out=tanh_cs[t])
+            np.multiply(o, tanh_cs[t], out=hs[t + 1])
+            if mask is not None:  # padded step: carry the state over unchanged
+                np.copyto(hs[t + 1], hs[t], where=~mask[t])
+                np.copyto(cs[t + 1], cs[t], where=~mask[t])
     outputs = hs[1:] if mask is None else hs[1:] * mask
     cache = LSTMCache(params, xs, hs, cs, gates, tanh_cs, mask)
     return outputs.transpose(1, 0, 2), (hs[T].copy(), cs[T].copy()), cache

@@ -1,0 +1,33 @@
+"""Matplotlib figures shared by the chapters. Importing this module imports
+matplotlib (the package's __init__ does not)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def smooth(values: np.ndarray, window: int) -> np.ndarray:
+    """Moving average along the last axis; values: (..., steps) ->
+    (..., steps - window + 1). window = 1 returns the values unchanged."""
+    if window < 1:
+        raise ValueError(f"window must be >= 1, got {window}.")
+    if window == 1:
+        return values
+    kernel = np.ones(window) / window
+    return np.apply_along_axis(lambda v: np.convolve(v, kernel, mode="valid"), -1, values)
+
+
+def plot_mean_band(ax: plt.Axes, curves: np.ndarray, label: str, window: int = 1,
+                   **line_kwargs) -> None:
+    """Mean over runs as a line, mean +- one standard deviation as a band.
+
+    Args:
+        curves: (runs, steps), e.g. the loss of every seed at every step.
+        window: moving-average window applied to each run first.
+    """
+    curves = smooth(np.asarray(curves, dtype=float), window)
+    mean, sd = curves.mean(axis=0), curves.std(axis=0)
+    steps = np.arange(curves.shape[1]) + window
+    (line,) = ax.plot(steps, mean, label=label, **line_kwargs)
+    ax.fill_between(steps, mean - sd, mean + sd, color=line.get_color(), alpha=0.2, linewidth=0)

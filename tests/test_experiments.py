@@ -1,0 +1,24 @@
+import numpy as np
+import pytest
+
+from bilstm_helpers.experiments import accuracy_table, compare_directions, train_on_task
+
+
+def test_train_on_task_is_seeded_and_learns():
+    first = train_on_task("past", "forward", seed=0, steps=150, hidden_size=6, test_sequences=200)
+    again = train_on_task("past", "forward", seed=0, steps=150, hidden_size=6, test_sequences=200)
+    np.testing.assert_array_equal(first.losses, again.losses)
+    assert first.accuracy == again.accuracy
+    assert first.losses[-10:].mean() < first.losses[:10].mean()
+    assert first.accuracy > 0.8
+
+
+def test_compare_directions_and_table():
+    runs = compare_directions(["past"], ["forward", "backward"], [0, 1], steps=5, hidden_size=3,
+                              test_sequences=50)
+    assert [(r.direction, r.seed) for r in runs] == [("forward", 0), ("forward", 1),
+                                                      ("backward", 0), ("backward", 1)]
+    table = accuracy_table(runs)
+    mean, sd = table[("past", "forward")]
+    accs = [r.accuracy for r in runs if r.direction == "forward"]
+    assert mean == pytest.approx(np.mean(accs)) and sd == pytest.approx(np.std(accs, ddof=1))

@@ -1,0 +1,24 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from bilstm_helpers.plots import plot_mean_band, smooth  # noqa: E402
+
+
+def test_smooth():
+    np.testing.assert_allclose(smooth(np.array([[1.0, 2.0, 3.0, 4.0]]), 2), [[1.5, 2.5, 3.5]])
+    with pytest.raises(ValueError, match="window"):
+        smooth(np.ones(3), 0)
+
+
+def test_plot_mean_band_draws_mean_and_band():
+    fig, ax = plt.subplots()
+    curves = np.array([[1.0, 2.0, 3.0], [3.0, 4.0, 5.0]])
+    plot_mean_band(ax, curves, "runs")
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [2.0, 3.0, 4.0])
+    assert len(ax.collections) == 1 and ax.get_legend_handles_labels()[1] == ["runs"]
+    plt.close(fig)
