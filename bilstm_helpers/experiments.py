@@ -56,3 +56,11 @@ def accuracy_table(runs: list[ToyRun]) -> dict[tuple[str, str], tuple[float, flo
         groups.setdefault((run.task, run.direction), []).append(run.accuracy)
     return {key: (float(np.mean(acc)), float(np.std(acc, ddof=1)) if len(acc) > 1 else 0.0)
             for key, acc in groups.items()}
+
+
+def clearly_better(table: dict[tuple[str, str], tuple[float, float]], a: tuple[str, str],
+                   b: tuple[str, str], n_sd: float = 2.0) -> bool:
+    """True when entry ``a`` of an :func:`accuracy_table` beats entry ``b`` by
+    more than ``n_sd`` standard deviations (the larger of the two)."""
+    (mean_a, sd_a), (mean_b, sd_b) = table[a], table[b]
+    return bool(mean_a - mean_b > n_sd * max(sd_a, sd_b))

@@ -22,3 +22,12 @@ def test_compare_directions_and_table():
     mean, sd = table[("past", "forward")]
     accs = [r.accuracy for r in runs if r.direction == "forward"]
     assert mean == pytest.approx(np.mean(accs)) and sd == pytest.approx(np.std(accs, ddof=1))
+
+
+def test_clearly_better_uses_the_larger_spread():
+    from bilstm_helpers.experiments import clearly_better
+
+    table = {("t", "a"): (0.95, 0.01), ("t", "b"): (0.90, 0.02), ("t", "c"): (0.94, 0.001)}
+    assert clearly_better(table, ("t", "a"), ("t", "b"))          # 0.05 > 2 * 0.02
+    assert not clearly_better(table, ("t", "a"), ("t", "c"))      # 0.01 < 2 * 0.01
+    assert not clearly_better(table, ("t", "b"), ("t", "a"))
