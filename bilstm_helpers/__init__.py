@@ -8,7 +8,9 @@ Modules:
     bilstm     the bidirectional wrapper: reverse, run, re-align, merge
     training   dense head, binary cross-entropy, Adam, a sequence classifier
     rnn        a vanilla RNN (the baseline of the LSTM chapter)
+    gradcheck  finite-difference gradient checks
     toy_tasks  synthetic sequence tasks (cumulative sums)
+    experiments  seeded training runs on the toy tasks
     checks     input validation with errors that say how to fix the input
     runtime    quick mode, seeds, results files
     plots      the book's matplotlib figures (imports matplotlib)

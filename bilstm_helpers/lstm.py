@@ -160,8 +160,13 @@ def lstm_forward(
     return _forward(x, params, step_mask(lengths, T), h0, c0)
 
 
-def _forward(x, params, mask, h0, c0):
-    """The time loop of :func:`lstm_forward`, on checked inputs."""
+def _forward(
+    x: np.ndarray, params: LSTMParams, mask: np.ndarray | None, h0: np.ndarray, c0: np.ndarray
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray], LSTMCache]:
+    """The time loop of :func:`lstm_forward`, on checked inputs.
+
+    x: (B, T, D); mask: (T, B, 1) from :func:`step_mask` or None; h0, c0: (B, H).
+    """
     B, T, D = x.shape
     H = params.hidden_size
     signs = _gate_signs(H, x.dtype)
