@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from .checks import check_merge_mode
 
 if TYPE_CHECKING:  # imported for the type hints only
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
+    import matplotlib.axes
+    import matplotlib.figure
 
 MAX_TIME_STEPS = 12
 FORWARD_COLOUR = "#1f77b4"
@@ -30,7 +30,7 @@ Y_INPUT, Y_FORWARD, Y_BACKWARD, Y_MERGE, Y_OUTPUT = 0.0, 1.5, 3.0, 4.5, 5.8
 
 
 def draw_unrolled_bilstm(time_steps: int = 4, merge_mode: str | None = "concat",
-                         ax: Axes | None = None) -> Figure:
+                         ax: matplotlib.axes.Axes | None = None) -> matplotlib.figure.Figure:
     """Draw a bidirectional LSTM unrolled over ``time_steps`` steps.
 
     Args:
@@ -83,7 +83,7 @@ def draw_unrolled_bilstm(time_steps: int = 4, merge_mode: str | None = "concat",
     return ax.figure
 
 
-def _draw_merge(ax: Axes, t: int, merge_mode: str | None) -> None:
+def _draw_merge(ax: matplotlib.axes.Axes, t: int, merge_mode: str | None) -> None:
     symbol, width = MERGE_LABELS[merge_mode]
     if symbol is None:  # no merge: two outputs per step
         _arrow(ax, (t - 0.1, Y_BACKWARD + 0.3), (t - 0.1, Y_OUTPUT - 0.3), BACKWARD_COLOUR)
@@ -98,7 +98,7 @@ def _draw_merge(ax: Axes, t: int, merge_mode: str | None) -> None:
     ax.text(t, Y_OUTPUT, f"$y_{{{t}}}$ ({width})", ha="center", va="center", fontsize=10)
 
 
-def _box(ax: Axes, x: float, y: float, label: str, colour: str, filled: bool = True,
+def _box(ax: matplotlib.axes.Axes, x: float, y: float, label: str, colour: str, filled: bool = True,
          width: float = 0.8) -> None:
     from matplotlib.patches import FancyBboxPatch
 
@@ -109,7 +109,7 @@ def _box(ax: Axes, x: float, y: float, label: str, colour: str, filled: bool = T
             color="white" if filled else "black")
 
 
-def _arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], colour: str,
+def _arrow(ax: matplotlib.axes.Axes, start: tuple[float, float], end: tuple[float, float], colour: str,
            bend: float = 0.0) -> None:
     """An arrow from start to end; ``bend`` > 0 bows it to the right of its direction."""
     ax.annotate("", xy=end, xytext=start,
@@ -117,7 +117,7 @@ def _arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], colou
                             "connectionstyle": f"arc3,rad={bend}"})
 
 
-def _state_stub(ax: Axes, start: tuple[float, float], end: tuple[float, float], colour: str,
+def _state_stub(ax: matplotlib.axes.Axes, start: tuple[float, float], end: tuple[float, float], colour: str,
                 side: str) -> None:
     _arrow(ax, start, end, colour)
     ax.text(start[0], start[1] - 0.25, "$h, c = 0$", ha=side, va="top", fontsize=8, color=colour)
