@@ -6,7 +6,7 @@ NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=900
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
-.PHONY: install test book bench clean
+.PHONY: install test book check-pages bench clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -27,6 +27,12 @@ test: install
 book: install
 	touch notebooks/99_results.ipynb
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+
+# After `make book`: every page in headless Chromium (Debian's `chromium`),
+# a screenshot each in _build/screenshots/, fails on tracebacks, error output,
+# broken internal links, missing images and notebook pages without output.
+check-pages: install
+	$(PY) tools/check_pages.py
 
 # Speed benchmarks; each prints a table, a JSON last line, and writes results/.
 bench: install
