@@ -56,7 +56,7 @@ def draw_unrolled_bilstm(time_steps: int = 4, merge_mode: str | None = "concat",
     import matplotlib.pyplot as plt
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(1.9 * time_steps + 3.2, 5.4))
+        _, ax = plt.subplots(figsize=(1.5 * time_steps + 3.4, 4.6))
     steps = range(time_steps)
     for t in steps:
         _box(ax, t, Y_INPUT, f"$x_{{{t}}}$", "#7f7f7f", filled=False)
@@ -72,11 +72,11 @@ def draw_unrolled_bilstm(time_steps: int = 4, merge_mode: str | None = "concat",
     last = time_steps - 1
     _state_stub(ax, (-0.95, Y_FORWARD), (-0.35, Y_FORWARD), FORWARD_COLOUR, "left")
     _state_stub(ax, (last + 0.95, Y_BACKWARD), (last + 0.35, Y_BACKWARD), BACKWARD_COLOUR, "right")
-    ax.text(-1.05, Y_FORWARD + 0.45, "forward lane:\nreads $t = 0 \\rightarrow T-1$",
-            ha="left", va="bottom", fontsize=9, color=FORWARD_COLOUR)
-    ax.text(last + 1.05, Y_BACKWARD + 0.45, "backward lane:\nreads $t = T-1 \\rightarrow 0$",
-            ha="right", va="bottom", fontsize=9, color=BACKWARD_COLOUR)
-    ax.set_xlim(-1.2, last + 1.2)
+    ax.text(-1.9, Y_FORWARD + 0.2, "forward lane:\nreads $t = 0 \\rightarrow T-1$",
+            ha="left", va="bottom", fontsize=10, color=FORWARD_COLOUR)
+    ax.text(last + 1.9, Y_BACKWARD + 0.2, "backward lane:\nreads $t = T-1 \\rightarrow 0$",
+            ha="right", va="bottom", fontsize=10, color=BACKWARD_COLOUR)
+    ax.set_xlim(-1.95, last + 1.95)
     ax.set_ylim(Y_INPUT - 0.6, Y_OUTPUT + 0.6)
     ax.set_axis_off()
     ax.set_title(f"A bidirectional LSTM unrolled over T = {time_steps} steps, merge_mode={merge_mode!r}")
@@ -89,13 +89,13 @@ def _draw_merge(ax: matplotlib.axes.Axes, t: int, merge_mode: str | None) -> Non
         _arrow(ax, (t - 0.1, Y_BACKWARD + 0.3), (t - 0.1, Y_OUTPUT - 0.3), BACKWARD_COLOUR)
         _arrow(ax, (t + 0.3, Y_FORWARD + 0.3), (t + 0.3, Y_OUTPUT - 0.3), FORWARD_COLOUR, bend=0.25)
         ax.text(t, Y_OUTPUT, f"$y^{{f}}_{{{t}}}, y^{{b}}_{{{t}}}$\n({width} each)",
-                ha="center", va="center", fontsize=10)
+                ha="center", va="center", fontsize=11)
         return
     _box(ax, t, Y_MERGE, symbol, MERGE_COLOUR, width=0.7)
     _arrow(ax, (t - 0.1, Y_BACKWARD + 0.3), (t - 0.1, Y_MERGE - 0.3), BACKWARD_COLOUR)
     _arrow(ax, (t + 0.3, Y_FORWARD + 0.3), (t + 0.3, Y_MERGE - 0.3), FORWARD_COLOUR, bend=0.35)
     _arrow(ax, (t, Y_MERGE + 0.3), (t, Y_OUTPUT - 0.3), MERGE_COLOUR)
-    ax.text(t, Y_OUTPUT, f"$y_{{{t}}}$ ({width})", ha="center", va="center", fontsize=10)
+    ax.text(t, Y_OUTPUT, f"$y_{{{t}}}$ ({width})", ha="center", va="center", fontsize=11)
 
 
 def _box(ax: matplotlib.axes.Axes, x: float, y: float, label: str, colour: str, filled: bool = True,
@@ -105,7 +105,7 @@ def _box(ax: matplotlib.axes.Axes, x: float, y: float, label: str, colour: str, 
     ax.add_patch(FancyBboxPatch((x - width / 2, y - 0.3), width, 0.6, boxstyle="round,pad=0.02",
                                 facecolor=colour if filled else "white", edgecolor=colour,
                                 alpha=0.9 if filled else 1.0, linewidth=1.5))
-    ax.text(x, y, label, ha="center", va="center", fontsize=10,
+    ax.text(x, y, label, ha="center", va="center", fontsize=11,
             color="white" if filled else "black")
 
 
@@ -120,4 +120,4 @@ def _arrow(ax: matplotlib.axes.Axes, start: tuple[float, float], end: tuple[floa
 def _state_stub(ax: matplotlib.axes.Axes, start: tuple[float, float], end: tuple[float, float], colour: str,
                 side: str) -> None:
     _arrow(ax, start, end, colour)
-    ax.text(start[0], start[1] - 0.25, "$h, c = 0$", ha=side, va="top", fontsize=8, color=colour)
+    ax.text(start[0], start[1] - 0.25, "$h, c = 0$", ha=side, va="top", fontsize=9, color=colour)
