@@ -85,7 +85,7 @@ def main() -> int:
             print(f"{row['notebook']:32s} failed: {row['error']}")
         rows.append(row)
     record = {"binder_limit_mb": BINDER_LIMIT_MB, "cpu_count": os.cpu_count(),
-              "measured": "peak resident memory of each notebook's kernel; wall time of a full run",
+              "measured": "peak resident memory of each notebook's kernel and the wall time of one run",
               "notebooks": rows}
     write_results("notebook_memory", record)
     print(json.dumps({"name": "notebook_memory", "quick_mode": quick_mode(), **record}))

@@ -153,7 +153,23 @@ def test_missing_browser_says_how_to_install() -> None:
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium")
-def test_screenshot_and_dom_with_chromium(site: Path, tmp_path: Path) -> None:
+def test_screenshot_dom_and_javascript_errors_with_chromium(site: Path, tmp_path: Path) -> None:
     out = tmp_path / "shots"
-    assert check_pages.main(["--html", str(site), "--out", str(out)]) == 0
+    write(site, "index.html", '<html><head><meta http-equiv="refresh" content="0; url=book/b.html"></head></html>')
+    write(site, "book/long.html", page('<div style="height:5000px">tall</div>'
+                                       '<script>throw new Error("boom on purpose")</script>'))
+    write(out, "gone.png", "stale")
+    assert check_pages.main(["--html", str(site), "--out", str(out), "--window", "800,600"]) == 0
     assert (out / "book" / "b.png").stat().st_size > 0
+    assert not (out / "index.png").exists() and not (out / "gone.png").exists()
+    from PIL import Image  # matplotlib's dependency
+
+    assert Image.open(out / "book" / "long.png").size[1] >= 5000  # the whole page, not the viewport
+    report = {r["page"]: r for r in json.loads((out / "report.json").read_text())}
+    assert any("boom on purpose" in e for e in report["book/long.html"]["javascript_errors"])
+
+    # The DOM comes from the browser: a link that a script adds is checked too.
+    write(site, "book/b.html", page('<h1 id="x">B</h1><script>document.body.insertAdjacentHTML('
+                                    '"beforeend", \'<a href="nowhere.html">x</a>\')</script>'))
+    assert check_pages.main(["--html", str(site), "--out", str(out)]) == 1
+    assert "broken link: nowhere.html" in (out / "report.json").read_text()
