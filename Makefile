@@ -25,7 +25,7 @@ test: install
 # The results page reads results/*.json: touching it makes Sphinx re-read (and
 # re-run) it in every build, also when only the chapters changed.
 book: install
-	touch notebooks/99_results.ipynb
+	touch -c notebooks/99_results.ipynb
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
 # After `make book`: every page in headless Chromium (Debian's `chromium`),
