@@ -1,0 +1,123 @@
+"""Diagrams drawn by code: the unrolled bidirectional LSTM.
+
+The figure shows one sequence of ``time_steps`` inputs ``x_t``, a forward lane
+of LSTM cells that passes its state left to right, a backward lane that passes
+its state right to left, and at every step the merge of the two hidden states
+into the output ``y_t``. Each lane starts from a zero state at its own end.
+
+matplotlib is imported when a diagram is drawn, not when the package is.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .checks import check_merge_mode
+
+if TYPE_CHECKING:  # imported for the type hints only
+    import matplotlib.axes
+    import matplotlib.figure
+
+MAX_TIME_STEPS = 12
+FORWARD_COLOUR = "#1f77b4"
+BACKWARD_COLOUR = "#d62728"
+MERGE_COLOUR = "#2ca02c"
+# What the merge node shows and the width of y_t, per merge mode.
+MERGE_LABELS = {"concat": ("concat", "2H"), "sum": ("+", "H"), "mul": ("\u00d7", "H"),
+                "ave": ("avg", "H"), None: (None, "H")}
+# Heights of the rows, bottom to top.
+Y_INPUT, Y_FORWARD, Y_BACKWARD, Y_MERGE, Y_OUTPUT = 0.0, 1.5, 3.0, 4.5, 5.8
+
+
+def draw_unrolled_bilstm(time_steps: int = 4, merge_mode: str | None = "concat",
+                         ax: matplotlib.axes.Axes | None = None) -> matplotlib.figure.Figure:
+    """Draw a bidirectional LSTM unrolled over ``time_steps`` steps.
+
+    Args:
+        time_steps: number of steps T to draw, 1 to ``MAX_TIME_STEPS``.
+        merge_mode: ``"concat"``, ``"sum"``, ``"mul"``, ``"ave"`` or ``None``
+            (the two lanes' outputs are returned separately), as in
+            :func:`bilstm_helpers.bilstm.bilstm_forward`.
+        ax: matplotlib axes to draw into; a new figure when ``None``.
+
+    Returns:
+        The figure holding the drawing. Its axes carry one text label per
+        cell, so the drawing can be inspected (``ax.texts``) as well as seen.
+
+    Raises:
+        ValueError: ``time_steps`` is not an integer between 1 and
+            ``MAX_TIME_STEPS``, or ``merge_mode`` is not one of the modes.
+    """
+    if isinstance(time_steps, bool) or not isinstance(time_steps, int) or not 1 <= time_steps <= MAX_TIME_STEPS:
+        raise ValueError(
+            f"time_steps must be an integer from 1 to {MAX_TIME_STEPS}, got {time_steps!r}; "
+            "a longer unrolled diagram is unreadable, draw a few steps instead")
+    merge_mode = check_merge_mode(merge_mode)
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.5 * time_steps + 3.4, 4.6))
+    steps = range(time_steps)
+    for t in steps:
+        _box(ax, t, Y_INPUT, f"$x_{{{t}}}$", "#7f7f7f", filled=False)
+        _box(ax, t, Y_FORWARD, "LSTM", FORWARD_COLOUR, width=0.7)
+        _box(ax, t, Y_BACKWARD, "LSTM", BACKWARD_COLOUR, width=0.7)
+        # x_t feeds both lanes; the arrow to the backward lane passes beside the forward cell.
+        _arrow(ax, (t, Y_INPUT + 0.3), (t, Y_FORWARD - 0.3), "#7f7f7f")
+        _arrow(ax, (t - 0.3, Y_INPUT + 0.3), (t - 0.3, Y_BACKWARD - 0.3), "#7f7f7f", bend=-0.35)
+        _draw_merge(ax, t, merge_mode)
+    for t in steps[:-1]:
+        _arrow(ax, (t + 0.35, Y_FORWARD), (t + 0.65, Y_FORWARD), FORWARD_COLOUR)
+        _arrow(ax, (t + 0.65, Y_BACKWARD), (t + 0.35, Y_BACKWARD), BACKWARD_COLOUR)
+    last = time_steps - 1
+    _state_stub(ax, (-0.95, Y_FORWARD), (-0.35, Y_FORWARD), FORWARD_COLOUR, "left")
+    _state_stub(ax, (last + 0.95, Y_BACKWARD), (last + 0.35, Y_BACKWARD), BACKWARD_COLOUR, "right")
+    ax.text(-1.9, Y_FORWARD + 0.2, "forward lane:\nreads $t = 0 \\rightarrow T-1$",
+            ha="left", va="bottom", fontsize=10, color=FORWARD_COLOUR)
+    ax.text(last + 1.9, Y_BACKWARD + 0.2, "backward lane:\nreads $t = T-1 \\rightarrow 0$",
+            ha="right", va="bottom", fontsize=10, color=BACKWARD_COLOUR)
+    ax.set_xlim(-1.95, last + 1.95)
+    ax.set_ylim(Y_INPUT - 0.6, Y_OUTPUT + 0.6)
+    ax.set_axis_off()
+    ax.set_title(f"A bidirectional LSTM unrolled over T = {time_steps} steps, merge_mode={merge_mode!r}")
+    return ax.figure
+
+
+def _draw_merge(ax: matplotlib.axes.Axes, t: int, merge_mode: str | None) -> None:
+    symbol, width = MERGE_LABELS[merge_mode]
+    if symbol is None:  # no merge: two outputs per step
+        _arrow(ax, (t - 0.1, Y_BACKWARD + 0.3), (t - 0.1, Y_OUTPUT - 0.3), BACKWARD_COLOUR)
+        _arrow(ax, (t + 0.3, Y_FORWARD + 0.3), (t + 0.3, Y_OUTPUT - 0.3), FORWARD_COLOUR, bend=0.25)
+        ax.text(t, Y_OUTPUT, f"$y^{{f}}_{{{t}}}, y^{{b}}_{{{t}}}$\n({width} each)",
+                ha="center", va="center", fontsize=11)
+        return
+    _box(ax, t, Y_MERGE, symbol, MERGE_COLOUR, width=0.7)
+    _arrow(ax, (t - 0.1, Y_BACKWARD + 0.3), (t - 0.1, Y_MERGE - 0.3), BACKWARD_COLOUR)
+    _arrow(ax, (t + 0.3, Y_FORWARD + 0.3), (t + 0.3, Y_MERGE - 0.3), FORWARD_COLOUR, bend=0.35)
+    _arrow(ax, (t, Y_MERGE + 0.3), (t, Y_OUTPUT - 0.3), MERGE_COLOUR)
+    ax.text(t, Y_OUTPUT, f"$y_{{{t}}}$ ({width})", ha="center", va="center", fontsize=11)
+
+
+def _box(ax: matplotlib.axes.Axes, x: float, y: float, label: str, colour: str, filled: bool = True,
+         width: float = 0.8) -> None:
+    from matplotlib.patches import FancyBboxPatch
+
+    ax.add_patch(FancyBboxPatch((x - width / 2, y - 0.3), width, 0.6, boxstyle="round,pad=0.02",
+                                facecolor=colour if filled else "white", edgecolor=colour,
+                                alpha=0.9 if filled else 1.0, linewidth=1.5))
+    ax.text(x, y, label, ha="center", va="center", fontsize=11,
+            color="white" if filled else "black")
+
+
+def _arrow(ax: matplotlib.axes.Axes, start: tuple[float, float], end: tuple[float, float], colour: str,
+           bend: float = 0.0) -> None:
+    """An arrow from start to end; ``bend`` > 0 bows it to the right of its direction."""
+    ax.annotate("", xy=end, xytext=start,
+                arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.3,
+                            "connectionstyle": f"arc3,rad={bend}"})
+
+
+def _state_stub(ax: matplotlib.axes.Axes, start: tuple[float, float], end: tuple[float, float], colour: str,
+                side: str) -> None:
+    _arrow(ax, start, end, colour)
+    ax.text(start[0], start[1] - 0.25, "$h, c = 0$", ha=side, va="top", fontsize=9, color=colour)

@@ -1,0 +1,175 @@
+"""tools/check_pages.py on small hand-made sites, broken on purpose (no browser needed)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+spec = importlib.util.spec_from_file_location("check_pages", ROOT / "tools" / "check_pages.py")
+check_pages = importlib.util.module_from_spec(spec)
+sys.modules["check_pages"] = check_pages  # dataclasses look their module up there
+spec.loader.exec_module(check_pages)
+
+LAUNCH = ('<a href="https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/notebooks/nb.ipynb">Binder</a>'
+          '<a href="https://colab.research.google.com/github/o/r/blob/main/notebooks/nb.ipynb">Colab</a>')
+GOOD_OUTPUT = '<div class="cell_output docutils container"><pre class="output stream">3 results</pre></div>'
+
+
+def page(body: str) -> str:
+    return f"<!DOCTYPE html><html><head><title>t</title></head><body>{body}</body></html>"
+
+
+def write(site: Path, name: str, html: str) -> Path:
+    path = site / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html)
+    return path
+
+
+def notebook(site: Path, name: str, body: str) -> Path:
+    write(site, f"_sources/{name}.ipynb", "{}")
+    return write(site, f"{name}.html", page(body))
+
+
+def kinds(problems) -> list[str]:
+    return sorted(p.kind for p in problems)
+
+
+@pytest.fixture()
+def site(tmp_path: Path) -> Path:
+    site = tmp_path / "html"
+    write(site, "book/b.html", page('<h1 id="x">B</h1>'))
+    write(site, "_images/fig.png", "png bytes")
+    write(site, "_static/skipped.html", page("asset"))
+    return site
+
+
+def test_clean_prose_page(site: Path) -> None:
+    a = write(site, "book/a.html", page(
+        '<p id="local"><a href="b.html">b</a> <a href="b.html#x">x</a> <a href="#local">here</a> '
+        '<a href="#">top</a> <a href="https://example.org/nowhere">web</a> <a href="../book/">dir?</a>'
+        '<a href="mailto:a@b.c">mail</a> <img src="../_images/fig.png"> '
+        '<img src="data:image/png;base64,AAAA"></p>'))
+    write(site, "book/index.html", page("folder index"))
+    assert check_pages.check_page(a, site) == []
+
+
+def test_broken_links_anchors_and_images(site: Path) -> None:
+    a = write(site, "book/a.html", page(
+        '<a href="missing.html">m</a> <a href="b.html#nope">n</a> <a href="#gone">g</a> '
+        '<a href="../book/b%20c.html">space</a> <img src="../_images/none.png"> <img>'))
+    write(site, "_images/empty.png", "")
+    b = write(site, "book/c.html", page('<img src="../_images/empty.png">'))
+    found = check_pages.check_page(a, site)
+    assert kinds(found) == ["broken anchor", "broken anchor", "broken link", "broken link",
+                            "missing image", "missing image"]
+    assert {p.page for p in found} == {"book/a.html"}
+    assert any("b c.html" in p.detail for p in found)  # URL-decoded before looking for the file
+    assert kinds(check_pages.check_page(b, site)) == ["missing image"]
+
+
+def test_clean_notebook_page(site: Path) -> None:
+    nb = notebook(site, "notebooks/nb", LAUNCH + GOOD_OUTPUT)
+    assert check_pages.is_notebook_page(nb, site)
+    assert check_pages.check_page(nb, site) == []
+
+
+def test_notebook_page_without_output_or_launch_buttons(site: Path) -> None:
+    nb = notebook(site, "notebooks/nb", '<div class="cell_output docutils container"> </div>')
+    found = check_pages.check_page(nb, site)
+    assert kinds(found) == ["no launch button", "no launch button", "no rendered output"]
+
+
+def test_a_figure_alone_counts_as_output(site: Path) -> None:
+    nb = notebook(site, "notebooks/nb", LAUNCH + '<div class="cell_output"><img src="../_images/fig.png"></div>')
+    assert check_pages.check_page(nb, site) == []
+
+
+@pytest.mark.parametrize(("output", "expected"), [
+    ('<div class="output traceback highlight-ipythontb">Traceback (most recent call last):\n'
+     '  File "x", line 1\nValueError: bad</div>', ["Python traceback", "error output"]),
+    ('<div class="output stderr">2026 I tensorflow/core: oneDNN custom operations are on</div>',
+     ["stderr output"]),
+    ('<pre class="output stream">/x.py:3: DeprecationWarning: old API\n</pre>', ["warning in output"]),
+    ('<pre class="output stream">1/5 \u2501\u2501\u2501\u2501 0s 2ms/step</pre>', ["progress-bar debris"]),
+])
+def test_error_outputs(site: Path, output: str, expected: list[str]) -> None:
+    nb = notebook(site, "notebooks/nb", LAUNCH + GOOD_OUTPUT + f'<div class="cell_output">{output}</div>')
+    assert kinds(check_pages.check_page(nb, site)) == expected
+
+
+def test_traceback_in_prose_or_code_is_not_an_error(site: Path) -> None:
+    nb = notebook(site, "notebooks/nb", LAUNCH + GOOD_OUTPUT
+                  + '<div class="cell_input"><pre>print("Traceback (most recent call last)")</pre></div>'
+                  + "<p>A DeprecationWarning: is what Keras prints when ...</p>")
+    assert check_pages.check_page(nb, site) == []
+
+
+def test_docutils_system_message(site: Path) -> None:
+    a = write(site, "book/a.html", page('<div class="system-message">Unknown directive type</div>'))
+    assert kinds(check_pages.check_page(a, site)) == ["docutils system message"]
+
+
+def test_dom_from_the_browser_is_checked_instead_of_the_file(site: Path) -> None:
+    a = write(site, "book/a.html", page('<a href="b.html">fine in the file</a>'))
+    dom = page('<a href="added-by-script.html">broken in the DOM</a>')
+    assert kinds(check_pages.check_page(a, site, dom)) == ["broken link"]
+
+
+def test_redirect_page(site: Path) -> None:
+    redirect = '<html><head><meta http-equiv="Refresh" content="0; url=book/b.html" /></head></html>'
+    index = write(site, "index.html", redirect)
+    assert check_pages.check_page(index, site) == []
+    write(site, "index.html", redirect.replace("book/b.html", "book/gone.html"))
+    assert kinds(check_pages.check_page(index, site)) == ["broken redirect"]
+
+
+def test_find_pages_skips_asset_folders(site: Path) -> None:
+    write(site, "search.html", page("search"))
+    names = [p.relative_to(site).as_posix() for p in check_pages.find_pages(site)]
+    assert names == ["book/b.html", "search.html"]
+
+
+def test_main_exit_status_and_report(site: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "shots"
+    assert check_pages.main(["--html", str(site), "--out", str(out), "--no-browser"]) == 0
+    write(site, "book/a.html", page('<a href="missing.html">m</a>'))
+    assert check_pages.main(["--html", str(site), "--out", str(out), "--no-browser"]) == 1
+    report = {r["page"]: r["problems"] for r in json.loads((out / "report.json").read_text())}
+    assert report["book/a.html"] == ["broken link: missing.html (no file book/missing.html)"]
+    assert "book/a.html: broken link" in capsys.readouterr().out
+    assert check_pages.main(["--html", str(tmp_path / "empty"), "--no-browser"]) == 2
+
+
+def test_missing_browser_says_how_to_install() -> None:
+    with pytest.raises(SystemExit, match="apt-get install -y chromium"):
+        check_pages.find_browser("no-such-browser-binary")
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium")
+def test_screenshot_dom_and_javascript_errors_with_chromium(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "shots"
+    write(site, "index.html", '<html><head><meta http-equiv="refresh" content="0; url=book/b.html"></head></html>')
+    write(site, "book/long.html", page('<div style="height:5000px">tall</div>'
+                                       '<script>throw new Error("boom on purpose")</script>'))
+    write(out, "gone.png", "stale")
+    assert check_pages.main(["--html", str(site), "--out", str(out), "--window", "800,600"]) == 0
+    assert (out / "book" / "b.png").stat().st_size > 0
+    assert not (out / "index.png").exists() and not (out / "gone.png").exists()
+    from PIL import Image  # matplotlib's dependency
+
+    assert Image.open(out / "book" / "long.png").size[1] >= 5000  # the whole page, not the viewport
+    report = {r["page"]: r for r in json.loads((out / "report.json").read_text())}
+    assert any("boom on purpose" in e for e in report["book/long.html"]["javascript_errors"])
+
+    # The DOM comes from the browser: a link that a script adds is checked too.
+    write(site, "book/b.html", page('<h1 id="x">B</h1><script>document.body.insertAdjacentHTML('
+                                    '"beforeend", \'<a href="nowhere.html">x</a>\')</script>'))
+    assert check_pages.main(["--html", str(site), "--out", str(out)]) == 1
+    assert "broken link: nowhere.html" in (out / "report.json").read_text()

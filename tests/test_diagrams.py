@@ -1,0 +1,72 @@
+"""bilstm_helpers.diagrams: the unrolled BiLSTM figure."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from bilstm_helpers.diagrams import draw_unrolled_bilstm  # noqa: E402
+
+
+def labels(fig) -> list[str]:
+    return [text.get_text() for text in fig.axes[0].texts]
+
+
+@pytest.mark.parametrize("time_steps", [1, 4, 7])
+def test_one_cell_per_lane_and_step(time_steps: int) -> None:
+    fig = draw_unrolled_bilstm(time_steps=time_steps)
+    found = labels(fig)
+    assert found.count("LSTM") == 2 * time_steps
+    assert found.count("concat") == time_steps
+    assert [f"$x_{{{t}}}$" for t in range(time_steps)] == [s for s in found if s.startswith("$x_")]
+    assert "T = %d" % time_steps in fig.axes[0].get_title()
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(("merge_mode", "symbol", "width"),
+                         [("sum", "+", "(H)"), ("mul", "\u00d7", "(H)"), ("ave", "avg", "(H)"),
+                          ("concat", "concat", "(2H)")])
+def test_merge_node_and_output_width_follow_the_mode(merge_mode: str, symbol: str, width: str) -> None:
+    fig = draw_unrolled_bilstm(time_steps=3, merge_mode=merge_mode)
+    found = labels(fig)
+    assert found.count(symbol) == 3
+    assert sum(s.endswith(width) for s in found) == 3
+    plt.close(fig)
+
+
+def test_no_merge_gives_two_outputs_per_step() -> None:
+    fig = draw_unrolled_bilstm(time_steps=2, merge_mode=None)
+    found = labels(fig)
+    assert not {"concat", "+", "avg"} & set(found)
+    assert sum("y^{f}" in s and "y^{b}" in s for s in found) == 2
+    plt.close(fig)
+
+
+def test_draws_into_given_axes() -> None:
+    fig, (left, right) = plt.subplots(1, 2)
+    assert draw_unrolled_bilstm(time_steps=2, ax=right) is fig
+    assert not left.texts and right.texts
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("bad", [0, 13, 2.0, True, "4"])
+def test_bad_time_steps(bad) -> None:
+    with pytest.raises(ValueError, match="time_steps must be an integer"):
+        draw_unrolled_bilstm(time_steps=bad)
+
+
+def test_bad_merge_mode() -> None:
+    with pytest.raises(ValueError, match="unknown merge_mode 'max'"):
+        draw_unrolled_bilstm(merge_mode="max")
+
+
+def test_importing_the_module_does_not_import_matplotlib() -> None:
+    code = "import sys, bilstm_helpers.diagrams; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
