@@ -114,9 +114,13 @@ class LSTMCache:
     """What the backward pass needs from the forward pass (time-major).
 
     Attributes:
-        xs: (T, B, D) inputs; hs, cs: (T + 1, B, H) outputs and cell states
-        (index 0 is the initial state); gates: (T, B, 4H) gate activations;
-        tanh_cs: (T, B, H); mask: (T, B, 1) bool, or None for full lengths.
+        params: the layer's weights.
+        xs: (T, B, D) inputs.
+        hs: (T + 1, B, H) outputs; index 0 is the initial state.
+        cs: (T + 1, B, H) cell states; index 0 is the initial state.
+        gates: (T, B, 4H) gate activations i, f, g, o.
+        tanh_cs: (T, B, H) tanh of the cell states.
+        mask: (T, B, 1) bool, True at real steps; None for full lengths.
     """
 
     params: LSTMParams
