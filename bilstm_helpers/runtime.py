@@ -12,6 +12,7 @@ import json
 import os
 import random
 import sys
+import time
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -50,6 +51,46 @@ def results_dir() -> Path:
     if (root / "_toc.yml").exists():
         return root / "results"
     return Path.cwd() / "results"
+
+
+BINDER_MEMORY_MB = 2048  # mybinder.org's memory limit per session
+
+
+def record_notebook_run(notebook: str) -> dict[str, Any]:
+    """Record this process's peak memory and run time for the results page.
+
+    Called by the hidden last cell of every chapter, so the figures come from
+    the run that rendered the book. Updates the row of ``notebook`` in
+    ``results/notebook_memory.json`` (``results/quick/`` in quick mode).
+
+    Returns:
+        {"notebook", "peak_memory_mb", "seconds", "under_binder_limit"}: peak
+        resident memory of the kernel process in MiB, and seconds since the
+        kernel process started.
+    """
+    import psutil  # comes with ipykernel, so it is there wherever a notebook runs
+
+    process = psutil.Process()
+    if sys.platform == "win32":
+        peak_bytes = process.memory_info().peak_wset
+    else:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        peak_bytes = peak if sys.platform == "darwin" else peak * 1024  # Linux reports KiB
+    row = {"notebook": notebook, "peak_memory_mb": round(peak_bytes / 2**20, 1),
+           "seconds": round(time.time() - process.create_time(), 1)}
+    row["under_binder_limit"] = row["peak_memory_mb"] < BINDER_MEMORY_MB
+    folder = results_dir() / "quick" if quick_mode() else results_dir()
+    path = folder / "notebook_memory.json"
+    rows = json.loads(path.read_text())["notebooks"] if path.exists() else []
+    rows = sorted([r for r in rows if r["notebook"] != notebook] + [row], key=lambda r: r["notebook"])
+    write_results("notebook_memory", {
+        "binder_limit_mb": BINDER_MEMORY_MB, "cpu_count": os.cpu_count(),
+        "measured": "peak resident memory of each notebook's kernel and its run time, "
+                    "recorded by the notebook's last cell",
+        "notebooks": rows})
+    return row
 
 
 def write_results(name: str, values: dict[str, Any]) -> Path:

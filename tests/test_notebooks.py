@@ -28,7 +28,7 @@ def _load_tool(name: str):
     return module
 
 
-colab = _load_tool("add_colab_cell")
+cells = _load_tool("notebook_cells")
 
 
 def toc_parts() -> dict[str, list[str]]:
@@ -74,10 +74,14 @@ def test_listed_in_toc(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_colab_setup_cell(path: Path) -> None:
-    assert colab.has_setup_cell(read(path)), (
-        f"{path.name}: the first code cell must be the Colab set-up cell; "
-        "run `python tools/add_colab_cell.py`")
+def test_bookkeeping_cells(path: Path) -> None:
+    if path.stem in cells.SKIP:
+        return
+    nb = read(path)
+    for managed in cells.CELLS:
+        assert cells.has_cell(nb, managed, path.stem), (
+            f"{path.name}: the {managed.tag} cell is missing, outdated or out of place; "
+            "run `python tools/notebook_cells.py`")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -90,7 +94,7 @@ def test_kernelspec(path: Path) -> None:
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_committed_executed_without_errors(path: Path) -> None:
     for index, cell in enumerate(read(path).cells):
-        if cell.cell_type != "code" or colab.is_setup_cell(cell) or not cell.source.strip():
+        if cell.cell_type != "code" or any(cells.is_cell(cell, m) for m in cells.CELLS) or not cell.source.strip():
             continue
         where = f"{path.name}, cell {index}"
         assert cell.execution_count is not None, f"{where} was never run: commit the notebook executed"
