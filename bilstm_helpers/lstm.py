@@ -228,38 +228,53 @@ def lstm_backward(
     p, mask = cache.params, cache.mask
     T, B, D = cache.xs.shape
     H = p.hidden_size
-    dh = np.zeros((B, H), dtype=cache.hs.dtype)
-    dc = np.zeros_like(dh)
+    dtype = cache.hs.dtype
+    dh = np.zeros((B, H), dtype=dtype)
+    dc = np.zeros((B, H), dtype=dtype)
     if d_final_state is not None:
-        dh = dh + (0 if d_final_state[0] is None else d_final_state[0])
-        dc = dc + (0 if d_final_state[1] is None else d_final_state[1])
+        dh += 0 if d_final_state[0] is None else d_final_state[0]
+        dc += 0 if d_final_state[1] is None else d_final_state[1]
     d_out = None
     if d_outputs is not None:
-        d_out = np.asarray(d_outputs, dtype=dh.dtype).transpose(1, 0, 2)
-        if mask is not None:
-            d_out = d_out * mask  # padded outputs are constant zeros
-    dz_all = np.empty((T, B, 4 * H), dtype=dh.dtype)
-    recurrent_T = p.recurrent_kernel.T
-    for t in reversed(range(T)):
-        a = cache.gates[t]
-        i, f, g, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
-        tanh_c = cache.tanh_cs[t]
+        d_out = np.asarray(d_outputs, dtype=dtype).transpose(1, 0, 2)
+
+    # Local derivatives of every step, for all steps at once (T, B, .):
+    #   dz = [dc * g i(1-i),  dc * c_prev f(1-f),  dc * i (1-g^2),  dh * tanh(c) o(1-o)]
+    #   dc += dh * o (1 - tanh(c)^2)   before dz, and   dc_prev = dc * f   after.
+    a = cache.gates
+    i, f, g, o = a[..., :H], a[..., H : 2 * H], a[..., 2 * H : 3 * H], a[..., 3 * H :]
+    tanh_c = cache.tanh_cs
+    local = np.empty_like(a)
+    local[..., :H] = g * i * (1.0 - i)
+    local[..., H : 2 * H] = cache.cs[:-1] * f * (1.0 - f)
+    local[..., 2 * H : 3 * H] = i * (1.0 - g * g)
+    local[..., 3 * H :] = tanh_c * o * (1.0 - o)
+    dc_from_h = o * (1.0 - tanh_c * tanh_c)
+    f_carry = f
+    if mask is not None:  # padded steps: no gradient into the gates, state passes through
+        local *= mask
+        dc_from_h *= mask
+        f_carry = np.where(mask, f, 1.0)
         if d_out is not None:
-            dh = dh + d_out[t]
-        dz = dz_all[t]
-        dc_total = dc + dh * o * (1.0 - tanh_c * tanh_c)
-        dz[:, 3 * H :] = dh * tanh_c * o * (1.0 - o)
-        dz[:, :H] = dc_total * g * i * (1.0 - i)
-        dz[:, H : 2 * H] = dc_total * cache.cs[t] * f * (1.0 - f)
-        dz[:, 2 * H : 3 * H] = dc_total * i * (1.0 - g * g)
-        dh_prev = dz @ recurrent_T
-        dc_prev = dc_total * f
-        if mask is not None:  # padded step: the state passed straight through
-            m = mask[t]
-            dz *= m
-            dh_prev = np.where(m, dh_prev, dh)
-            dc_prev = np.where(m, dc_prev, dc)
-        dh, dc = dh_prev, dc_prev
+            d_out = d_out * mask  # padded outputs are constant zeros
+        keep = ~mask
+
+    dz_all = np.empty((T, B, 4 * H), dtype=dtype)
+    dz_ifg = dz_all[..., : 3 * H].reshape(T, B, 3, H)  # views that split 3H into (3, H)
+    local_ifg = local[..., : 3 * H].reshape(T, B, 3, H)
+    recurrent_T = p.recurrent_kernel.T
+    scratch = np.empty((B, H), dtype=dtype)
+    for t in reversed(range(T)):
+        if d_out is not None:
+            dh += d_out[t]
+        dc += np.multiply(dh, dc_from_h[t], out=scratch)
+        np.multiply(local_ifg[t], dc[:, None, :], out=dz_ifg[t])
+        np.multiply(local[t, :, 3 * H :], dh, out=dz_all[t, :, 3 * H :])
+        dh_prev = dz_all[t] @ recurrent_T
+        if mask is not None:
+            dh_prev += dh * keep[t]
+        dh = dh_prev
+        dc *= f_carry[t]
     dz_flat = dz_all.reshape(T * B, 4 * H)
     grads = LSTMParams(
         kernel=cache.xs.reshape(T * B, D).T @ dz_flat,
