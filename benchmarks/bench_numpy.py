@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from bilstm_helpers import bilstm_backward, bilstm_forward, init_bilstm, write_results
-from bilstm_helpers.convert import bilstm_to_torch_state_dict
+from bilstm_helpers.convert import load_torch_lstm
 
 BATCH, TIME, FEATURES, HIDDEN = 64, 100, 32, 64
 
@@ -49,7 +49,7 @@ def main() -> None:
 
     torch.manual_seed(0)
     lstm = torch.nn.LSTM(FEATURES, HIDDEN, batch_first=True, bidirectional=True)
-    lstm.load_state_dict({k: torch.from_numpy(v) for k, v in bilstm_to_torch_state_dict(params).items()})
+    load_torch_lstm(lstm, params)
     x_torch, dy_torch = torch.from_numpy(x), torch.from_numpy(dy)
 
     y_numpy = bilstm_forward(x, params)[0]

@@ -14,6 +14,7 @@ Modules:
     checks     input validation with errors that say how to fix the input
     runtime    quick mode, seeds, results files
     plots      the book's matplotlib figures (imports matplotlib)
+    convert    one set of weights in NumPy and PyTorch layouts
 """
 
 from .bilstm import BiLSTMParams, bilstm_backward, bilstm_forward, init_bilstm, reverse_within_lengths

@@ -47,7 +47,7 @@ def check_bilstm_gradients(
     return_sequences: bool = True,
     seed: int = 0,
 ) -> dict[str, float]:
-    """Relative error of :func:`bilstm_backward` against finite differences.
+    """Relative error of :func:`~bilstm_helpers.bilstm.bilstm_backward` against finite differences.
 
     The loss is a fixed random projection of the output (and of the final
     states), so every output entry gets a different, non-zero weight.
