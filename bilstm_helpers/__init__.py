@@ -15,6 +15,7 @@ Modules:
     runtime    quick mode, seeds, results files
     plots      the book's matplotlib figures (imports matplotlib)
     convert    one set of weights in NumPy and PyTorch layouts
+    torch_ragged  exact ragged batches for nn.LSTM(bidirectional=True) without packing (imports PyTorch)
 """
 
 from .bilstm import BiLSTMParams, bilstm_backward, bilstm_forward, init_bilstm, reverse_within_lengths

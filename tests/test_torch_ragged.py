@@ -1,0 +1,132 @@
+import numpy as np
+import pytest
+
+from bilstm_helpers.bilstm import bilstm_forward, init_bilstm
+from bilstm_helpers.convert import load_torch_lstm
+from bilstm_helpers.torch_ragged import ragged_bilstm, reverse_index
+
+torch = pytest.importorskip("torch")
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence  # noqa: E402
+
+LENGTHS = [7, 3, 1, 5]
+
+
+def make(num_layers=1, proj_size=0, seed=0):
+    torch.manual_seed(seed)
+    lstm = torch.nn.LSTM(3, 4, num_layers=num_layers, batch_first=True, bidirectional=True,
+                         proj_size=proj_size).double()
+    x = torch.randn(len(LENGTHS), max(LENGTHS), 3, dtype=torch.float64)
+    for b, n in enumerate(LENGTHS):
+        x[b, n:] = 5.0  # non-zero padding: it must not matter
+    return lstm, x
+
+
+def packed_run(lstm, x, lengths, initial_state=None):
+    packed = pack_padded_sequence(x, torch.tensor(lengths), batch_first=True, enforce_sorted=False)
+    out, state = lstm(packed, initial_state)
+    return pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])[0], state
+
+
+@pytest.mark.parametrize("num_layers, proj_size", [(1, 0), (2, 0), (2, 2)])
+def test_outputs_and_states_equal_pack_padded_sequence(num_layers, proj_size):
+    lstm, x = make(num_layers, proj_size)
+    out, (h, c) = ragged_bilstm(lstm, x, LENGTHS)
+    out_ref, (h_ref, c_ref) = packed_run(lstm, x, LENGTHS)
+    assert out.shape == out_ref.shape and h.shape == h_ref.shape and c.shape == c_ref.shape
+    torch.testing.assert_close(out, out_ref, atol=1e-6, rtol=0)
+    torch.testing.assert_close(h, h_ref, atol=1e-6, rtol=0)
+    torch.testing.assert_close(c, c_ref, atol=1e-6, rtol=0)
+
+
+def test_padded_steps_are_zero():
+    lstm, x = make(2)
+    out = ragged_bilstm(lstm, x, LENGTHS)[0]
+    for b, n in enumerate(LENGTHS):
+        assert torch.all(out[b, n:] == 0)
+        assert torch.all(out[b, :n].abs() > 0)
+
+
+def test_initial_state_is_used_like_nn_lstm():
+    lstm, x = make(2)
+    h0 = torch.randn(4, len(LENGTHS), 4, dtype=torch.float64)
+    c0 = torch.randn(4, len(LENGTHS), 4, dtype=torch.float64)
+    out, (h, c) = ragged_bilstm(lstm, x, LENGTHS, (h0, c0))
+    out_ref, (h_ref, c_ref) = packed_run(lstm, x, LENGTHS, (h0, c0))
+    torch.testing.assert_close(out, out_ref, atol=1e-6, rtol=0)
+    torch.testing.assert_close(c, c_ref, atol=1e-6, rtol=0)
+
+
+@pytest.mark.parametrize("num_layers", [1, 2])
+def test_gradients_equal_pack_padded_sequence(num_layers):
+    lstm, x = make(num_layers)
+    weights = torch.randn(len(LENGTHS), max(LENGTHS), 8, dtype=torch.float64)
+
+    def grads(run):
+        lstm.zero_grad()
+        xg = x.clone().requires_grad_(True)
+        out, (h, c) = run(lstm, xg, LENGTHS)
+        ((out * weights).sum() + (h**2).sum() + (c**3).sum()).backward()
+        return [xg.grad] + [p.grad.clone() for p in lstm.parameters()]
+
+    for ours, ref in zip(grads(ragged_bilstm), grads(packed_run)):
+        torch.testing.assert_close(ours, ref, atol=1e-6, rtol=0)
+
+
+def test_agrees_with_the_numpy_bilstm_in_float32():
+    params = init_bilstm(3, 5, seed=3)
+    params.backward.bias += 0.2
+    lstm = load_torch_lstm(torch.nn.LSTM(3, 5, batch_first=True, bidirectional=True), params)
+    x = np.random.default_rng(0).normal(size=(4, 7, 3)).astype(np.float32)
+    lengths = np.array(LENGTHS)
+    y_np, (h_f, c_f, h_b, c_b), _ = bilstm_forward(x, params, lengths=lengths)
+    with torch.no_grad():
+        out, (h, c) = ragged_bilstm(lstm, torch.from_numpy(x), lengths)
+    np.testing.assert_allclose(out.numpy(), y_np, atol=1e-5)
+    np.testing.assert_allclose(h.numpy(), np.stack([h_f, h_b]), atol=1e-5)
+    np.testing.assert_allclose(c.numpy(), np.stack([c_f, c_b]), atol=1e-5)
+
+
+def test_reverse_index_is_its_own_inverse():
+    index, valid = reverse_index(torch.tensor([3, 1]), 4)
+    assert index.tolist() == [[2, 1, 0, 3], [0, 1, 2, 3]]
+    assert valid.tolist() == [[True, True, True, False], [True, False, False, False]]
+    assert torch.equal(index.gather(1, index), torch.arange(4).expand(2, 4))
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"bidirectional": False}, "bidirectional=True"),
+    ({"batch_first": False}, "batch_first=True"),
+])
+def test_rejects_a_layer_it_cannot_run(kwargs, match):
+    lstm = torch.nn.LSTM(3, 4, **{"batch_first": True, "bidirectional": True, **kwargs})
+    with pytest.raises(ValueError, match=match):
+        ragged_bilstm(lstm, torch.zeros(2, 5, 3), [5, 2])
+
+
+def test_rejects_something_that_is_not_an_lstm():
+    with pytest.raises(ValueError, match="torch.nn.LSTM"):
+        ragged_bilstm(torch.nn.GRU(3, 4, batch_first=True, bidirectional=True),
+                      torch.zeros(2, 5, 3), [5, 2])
+
+
+@pytest.mark.parametrize("x_shape, lengths, match", [
+    ((5, 3), [5], r"\(batch, time, features\)"),
+    ((2, 5, 4), [5, 2], "input_size=3"),
+    ((2, 5, 3), [5, 2, 1], r"shape \(batch,\) = \(2,\)"),
+    ((2, 5, 3), [5, 0], "lie in 1..5"),
+    ((2, 5, 3), [6, 2], "lie in 1..5"),
+    ((2, 5, 3), [5.0, 2.0], "must be integers"),
+])
+def test_rejects_bad_x_and_lengths(x_shape, lengths, match):
+    lstm = torch.nn.LSTM(3, 4, batch_first=True, bidirectional=True)
+    with pytest.raises(ValueError, match=match):
+        ragged_bilstm(lstm, torch.zeros(x_shape), lengths)
+
+
+def test_rejects_initial_state_of_the_wrong_shape():
+    lstm = torch.nn.LSTM(3, 4, num_layers=2, batch_first=True, bidirectional=True)
+    good = torch.zeros(4, 2, 4)
+    with pytest.raises(ValueError, match=r"h_0 has shape \(2, 2, 4\)"):
+        ragged_bilstm(lstm, torch.zeros(2, 5, 3), [5, 2], (torch.zeros(2, 2, 4), good))
+    with pytest.raises(ValueError, match=r"c_0 has shape \(4, 4, 2\)"):
+        ragged_bilstm(lstm, torch.zeros(2, 5, 3), [5, 2], (good, torch.zeros(4, 4, 2)))
