@@ -3,27 +3,36 @@
 ``pack_padded_sequence`` gives the right answer for a post-padded batch of
 sequences of different lengths, but on a CPU its backward pass is many times
 slower than the plain padded run. :func:`ragged_bilstm` gives the same
-numbers (outputs, ``h_n``, ``c_n`` and every gradient) from plain padded runs,
-one layer at a time:
+numbers (outputs, ``h_n``, ``c_n`` and every gradient) from plain padded runs
+of PyTorch's fused LSTM, one layer at a time. The trick is one extra input
+feature, a *padding flag* (1 at padded steps, 0 at real ones), whose weights
+are so large that at a padded step the input gate is exactly 0 and the forget
+gate exactly 1 (see :func:`_freeze_column`). Then at a padded step
 
-1. **Forward direction**: one run over the padded batch. Its outputs at real
-   steps never see the padding that comes after them; outputs at padded steps
-   are set to zero.
-2. **Backward direction**: each sequence is reversed *within its own length*
-   (a gather: step t reads step ``lengths - 1 - t``), so that it starts at its
-   own last real step; one run over that batch; the outputs are reversed back
-   with the same gather (the reversal is its own inverse) and padded steps
-   zeroed.
-3. **Final states**: ``h`` at each sequence's own end is its output there.
-   The cell state ``c`` is not among the outputs of ``nn.LSTM``, so it is
-   recomputed from them: the gates at every step follow, in one matrix
-   product, from the inputs and the previous outputs, and
-   ``c_t = f_t * c_{t-1} + i_t * g_t`` is then a cheap element-wise recurrence;
-   ``c`` is read at step ``lengths - 1``.
+- the cell state does not change: ``c_t = 1 * c_{t-1} + 0 * g_t``, so after
+  the padding that *follows* a sequence, ``c`` is still its value at the
+  sequence's last real step;
+- a state that is zero stays zero (``c = 0``, so ``h = o * tanh(0) = 0``),
+  so padding that *precedes* a sequence is neutral when the initial state is
+  zero, which is the case for the backward direction of a post-padded batch.
 
-Each direction's run is ``torch._VF.lstm`` with that direction's weights (the
-function ``nn.LSTM.forward`` itself calls), so it takes PyTorch's fast fused
-path. Importing this module does not import PyTorch.
+At real steps the flag is 0 and adds exactly nothing. So, with zero initial
+states, one bidirectional run over the post-padded batch (flag appended) is
+exact: the forward direction's ``h`` at each sequence's end is its output
+there and its ``c`` is the final ``c``; the backward direction starts on
+neutral padding and ends at step 0 with exactly the packed final state.
+Outputs at padded steps are set to zero, as ``pad_packed_sequence`` does.
+
+A non-zero initial state would not survive the padding that precedes the
+backward direction's first real step (``h`` becomes ``o * tanh(c_0)``). Then
+the backward direction runs separately on each sequence reversed *within its
+own length* (a gather: step t reads step ``lengths - 1 - t``), so that it
+starts at its own last real step, and its outputs are reversed back with the
+same gather (the reversal is its own inverse).
+
+The runs call ``torch._VF.lstm``, the function that ``nn.LSTM.forward`` itself
+calls, with the layer's weights plus the flag's column, so they take
+PyTorch's fast fused path. Importing this module does not import PyTorch.
 """
 
 from __future__ import annotations
@@ -108,55 +117,60 @@ def _gather_time(x: Tensor, index: Tensor) -> Tensor:
 
 def _direction_weights(lstm: Any, layer: int, reverse: bool) -> list[Tensor]:
     """[weight_ih, weight_hh, (bias_ih, bias_hh), (weight_hr)] of one direction, in the
-    order torch._VF.lstm expects."""
+    order ``torch._VF.lstm`` expects."""
     suffix = f"_l{layer}" + ("_reverse" if reverse else "")
     names = ["weight_ih", "weight_hh"] + (["bias_ih", "bias_hh"] if lstm.bias else [])
     names += ["weight_hr"] if lstm.proj_size > 0 else []
     return [getattr(lstm, name + suffix) for name in names]
 
 
-def _final_cell_state(x: Tensor, out: Tensor, h0: Tensor, c0: Tensor, weights: list[Tensor],
-                      has_bias: bool, lengths: Tensor) -> Tensor:
-    """Cell state of one direction at step ``lengths - 1``, recomputed from its outputs.
+def _freeze_column(weights: list[Tensor], has_bias: bool, hidden: int) -> Tensor:
+    """Weights (4H, 1) of the padding flag: a forget gate of exactly 1 and an
+    input gate of exactly 0 wherever the flag is 1.
+
+    At a padded step the input is 0, so the gate pre-activations are the flag's
+    weight plus ``weight_hh @ h + biases``; ``bound`` is the largest that sum can
+    be (``|h| <= 1``, or ``|weight_hr|`` row sums with ``proj_size``). Adding
+    ``bound + 800`` saturates the sigmoid in float32 and float64, so
+    ``c_t = 1 * c_{t-1} + 0 * g_t`` keeps the cell state bit for bit, and the
+    gradients through the saturated gates are exactly zero.
+    """
+    import torch
+
+    with torch.no_grad():
+        w_hh = weights[1]
+        h_max = weights[-1].abs().sum(1).max() if len(weights) in (3, 5) else 1.0
+        bound = w_hh.abs().sum(1) * h_max
+        if has_bias:
+            bound = bound + (weights[2] + weights[3]).abs()
+        big = float(bound.max()) + 800.0
+        column = w_hh.new_zeros(4 * hidden, 1)
+        column[:hidden] = -big  # input gate i -> 0
+        column[hidden : 2 * hidden] = big  # forget gate f -> 1
+    return column
+
+
+def _run(x: Tensor, flag: Tensor, h0: Tensor, c0: Tensor, directions: list[list[Tensor]],
+         has_bias: bool) -> tuple[Tensor, Tensor, Tensor]:
+    """One layer, one or two directions, with the padding flag appended to the input.
 
     Args:
-        x: (B, T, D) the inputs that direction read; out: (B, T, P) its outputs
-        (P = H, or proj_size); h0: (B, P), c0: (B, H) its initial state.
+        x: (B, T, D), zeros at padded steps; flag: (B, T, 1), 1 at padded steps;
+            h0: (k, B, P); c0: (k, B, H), k = len(directions) (1 or 2).
+        directions: the weights of each direction (:func:`_direction_weights`).
 
     Returns:
-        (B, H).
+        outputs (B, T, k * P) (meaningless at padded steps), and the states
+        after the last step, (k, B, P) and (k, B, H).
     """
     import torch
 
-    w_ih, w_hh = weights[0], weights[1]
-    h_prev = torch.cat([h0[:, None], out[:, :-1]], dim=1)  # (B, T, P): h_{t-1}
-    gates = x @ w_ih.T + h_prev @ w_hh.T  # (B, T, 4H), gate order i, f, g, o
-    if has_bias:
-        gates = gates + (weights[2] + weights[3])
-    i, f, g, _ = gates.chunk(4, dim=2)
-    forget, update = torch.sigmoid(f), torch.sigmoid(i) * torch.tanh(g)
-    c, cells = c0, []
-    for t in range(int(lengths.max())):
-        c = forget[:, t] * c + update[:, t]
-        cells.append(c)
-    cells = torch.stack(cells, dim=1)  # (B, max length, H)
-    return cells.gather(1, (lengths - 1)[:, None, None].expand(-1, 1, cells.shape[2]))[:, 0]
-
-
-def _run_direction(x: Tensor, h0: Tensor, c0: Tensor, weights: list[Tensor], has_bias: bool,
-                   lengths: Tensor) -> tuple[Tensor, Tensor, Tensor]:
-    """One direction of one layer on a batch whose sequences start at step 0.
-
-    Returns outputs (B, T, P) (garbage at padded steps), h and c at each
-    sequence's last real step, (B, P) and (B, H).
-    """
-    import torch
-
-    out, _, _ = torch._VF.lstm(x, (h0[None], c0[None]), weights, has_bias, 1, 0.0,
-                               False, False, True)
-    h_last = out.gather(1, (lengths - 1)[:, None, None].expand(-1, 1, out.shape[2]))[:, 0]
-    c_last = _final_cell_state(x, out, h0, c0, weights, has_bias, lengths)
-    return out, h_last, c_last
+    hidden = c0.shape[2]
+    weights = []
+    for w in directions:
+        weights += [torch.cat([w[0], _freeze_column(w, has_bias, hidden)], dim=1), *w[1:]]
+    return torch._VF.lstm(torch.cat([x, flag], dim=2), (h0, c0), weights, has_bias, 1, 0.0,
+                          False, len(directions) == 2, True)
 
 
 def ragged_bilstm(lstm: Any, x: Tensor, lengths: Any,
@@ -206,19 +220,27 @@ def ragged_bilstm(lstm: Any, x: Tensor, lengths: Any,
 
     index, valid = reverse_index(lengths, time)
     valid = valid[:, :, None]
+    flag = (~valid).to(x.dtype)  # (B, T, 1), the padding flag
+    last = (lengths - 1)[:, None, None]
     h_n, c_n, layer_input = [], [], x
     for layer in range(layers):
         if layer > 0 and lstm.training and lstm.dropout > 0:
             layer_input = F.dropout(layer_input, lstm.dropout, training=True)
-        outputs = []
-        for k, reverse in ((2 * layer, False), (2 * layer + 1, True)):
-            seen = _gather_time(layer_input, index) if reverse else layer_input
-            out, h, c = _run_direction(seen, h0[k], c0[k], _direction_weights(lstm, layer, reverse),
-                                       lstm.bias, lengths)
-            if reverse:
-                out = _gather_time(out, index)  # back to the input's time order
-            outputs.append(torch.where(valid, out, 0.0))
-            h_n.append(h)
-            c_n.append(c)
-        layer_input = torch.cat(outputs, dim=2)
+        layer_input = torch.where(valid, layer_input, 0.0)  # the padding values must be 0
+        pair = [_direction_weights(lstm, layer, reverse) for reverse in (False, True)]
+        k = slice(2 * layer, 2 * layer + 2)
+        if initial_state is None:  # one bidirectional run, both directions exact
+            out, h, c = _run(layer_input, flag, h0[k], c0[k], pair, lstm.bias)
+            h_forward = out[..., :out_size].gather(1, last.expand(-1, 1, out_size))[:, 0]
+            h_n += [h_forward, h[1]]
+            c_n += [c[0], c[1]]
+        else:  # backward direction on each sequence reversed within its own length
+            out_f, h_f, c_f = _run(layer_input, flag, h0[k][:1], c0[k][:1], pair[:1], lstm.bias)
+            reversed_input = _gather_time(layer_input, index)
+            out_b, h_b, c_b = _run(reversed_input, flag, h0[k][1:], c0[k][1:], pair[1:], lstm.bias)
+            out = torch.cat([out_f, _gather_time(out_b, index)], dim=2)
+            h_n += [out_f.gather(1, last.expand(-1, 1, out_size))[:, 0],
+                    out_b.gather(1, last.expand(-1, 1, out_size))[:, 0]]
+            c_n += [c_f[0], c_b[0]]
+        layer_input = torch.where(valid, out, 0.0)
     return layer_input, (torch.stack(h_n), torch.stack(c_n))

@@ -11,10 +11,10 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence  # noqa
 LENGTHS = [7, 3, 1, 5]
 
 
-def make(num_layers=1, proj_size=0, seed=0):
+def make(num_layers=1, proj_size=0, seed=0, bias=True):
     torch.manual_seed(seed)
     lstm = torch.nn.LSTM(3, 4, num_layers=num_layers, batch_first=True, bidirectional=True,
-                         proj_size=proj_size).double()
+                         proj_size=proj_size, bias=bias).double()
     x = torch.randn(len(LENGTHS), max(LENGTHS), 3, dtype=torch.float64)
     for b, n in enumerate(LENGTHS):
         x[b, n:] = 5.0  # non-zero padding: it must not matter
@@ -27,9 +27,10 @@ def packed_run(lstm, x, lengths, initial_state=None):
     return pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])[0], state
 
 
-@pytest.mark.parametrize("num_layers, proj_size", [(1, 0), (2, 0), (2, 2)])
-def test_outputs_and_states_equal_pack_padded_sequence(num_layers, proj_size):
-    lstm, x = make(num_layers, proj_size)
+@pytest.mark.parametrize("num_layers, proj_size, bias", [(1, 0, True), (2, 0, True), (2, 2, True),
+                                                         (1, 0, False)])
+def test_outputs_and_states_equal_pack_padded_sequence(num_layers, proj_size, bias):
+    lstm, x = make(num_layers, proj_size, bias=bias)
     out, (h, c) = ragged_bilstm(lstm, x, LENGTHS)
     out_ref, (h_ref, c_ref) = packed_run(lstm, x, LENGTHS)
     assert out.shape == out_ref.shape and h.shape == h_ref.shape and c.shape == c_ref.shape
@@ -46,25 +47,32 @@ def test_padded_steps_are_zero():
         assert torch.all(out[b, :n].abs() > 0)
 
 
+def initial_state(num_layers, seed=1):
+    generator = torch.Generator().manual_seed(seed)
+    return tuple(torch.randn(2 * num_layers, len(LENGTHS), 4, dtype=torch.float64,
+                             generator=generator) for _ in range(2))
+
+
 def test_initial_state_is_used_like_nn_lstm():
     lstm, x = make(2)
-    h0 = torch.randn(4, len(LENGTHS), 4, dtype=torch.float64)
-    c0 = torch.randn(4, len(LENGTHS), 4, dtype=torch.float64)
-    out, (h, c) = ragged_bilstm(lstm, x, LENGTHS, (h0, c0))
-    out_ref, (h_ref, c_ref) = packed_run(lstm, x, LENGTHS, (h0, c0))
+    state = initial_state(2)
+    out, (h, c) = ragged_bilstm(lstm, x, LENGTHS, state)
+    out_ref, (h_ref, c_ref) = packed_run(lstm, x, LENGTHS, state)
     torch.testing.assert_close(out, out_ref, atol=1e-6, rtol=0)
+    torch.testing.assert_close(h, h_ref, atol=1e-6, rtol=0)
     torch.testing.assert_close(c, c_ref, atol=1e-6, rtol=0)
 
 
-@pytest.mark.parametrize("num_layers", [1, 2])
-def test_gradients_equal_pack_padded_sequence(num_layers):
+@pytest.mark.parametrize("num_layers, with_state", [(1, False), (2, False), (2, True)])
+def test_gradients_equal_pack_padded_sequence(num_layers, with_state):
     lstm, x = make(num_layers)
     weights = torch.randn(len(LENGTHS), max(LENGTHS), 8, dtype=torch.float64)
+    state = initial_state(num_layers) if with_state else None
 
     def grads(run):
         lstm.zero_grad()
         xg = x.clone().requires_grad_(True)
-        out, (h, c) = run(lstm, xg, LENGTHS)
+        out, (h, c) = run(lstm, xg, LENGTHS, state)
         ((out * weights).sum() + (h**2).sum() + (c**3).sum()).backward()
         return [xg.grad] + [p.grad.clone() for p in lstm.parameters()]
 
