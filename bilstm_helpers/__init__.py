@@ -16,6 +16,7 @@ Modules:
     plots      the book's matplotlib figures (imports matplotlib)
     convert    one set of weights in NumPy and PyTorch layouts
     torch_ragged  exact ragged batches for nn.LSTM(bidirectional=True) without packing (imports PyTorch)
+    torch_training  a device-agnostic PyTorch training loop with a tqdm bar (imports PyTorch)
 """
 
 from .bilstm import BiLSTMParams, bilstm_backward, bilstm_forward, init_bilstm, reverse_within_lengths

@@ -1,0 +1,112 @@
+"""A small, device-agnostic PyTorch training loop with a ``tqdm`` progress bar.
+
+The same code runs on the CPU and on a CUDA GPU: :func:`pick_device` chooses,
+and every batch is moved to the model's device. The progress bar goes to
+stderr (the book hides it); the losses are returned. Importing this module
+does not import PyTorch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+Batch = tuple[Any, ...]  # (inputs..., targets) tensors
+
+
+def pick_device(prefer: str | None = None) -> Any:
+    """``torch.device("cuda")`` when a GPU is there, else ``"cpu"``.
+
+    Args:
+        prefer: force a device ("cpu", "cuda", "cuda:1", ...), or None to choose.
+    """
+    import torch
+
+    if prefer is not None:
+        device = torch.device(prefer)
+        if device.type == "cuda" and not torch.cuda.is_available():
+            raise ValueError(f"device {prefer!r} was asked for but CUDA is not available here; "
+                             "use prefer=None (or 'cpu').")
+        return device
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def _to(batch: Batch, device: Any) -> Batch:
+    if not isinstance(batch, (tuple, list)) or len(batch) < 2:
+        raise ValueError("each batch must be a tuple (inputs..., targets), e.g. (x, lengths, y) "
+                         "from a DataLoader over a TensorDataset.")
+    return tuple(t.to(device) for t in batch)
+
+
+def train_epoch(model: Any, batches: Iterable[Batch], loss_fn: Callable[..., Any],
+                optimizer: Any, progress: bool = True, description: str = "train") -> float:
+    """One pass over ``batches``; returns the mean training loss.
+
+    Args:
+        model: a ``torch.nn.Module``; called as ``model(*inputs)``.
+        batches: yields tuples ``(*inputs, targets)``, e.g. ``(x, lengths, y)``
+            with x (batch, time, features).
+        loss_fn: ``loss_fn(prediction, targets)`` -> scalar tensor.
+        optimizer: a ``torch.optim`` optimizer over ``model``'s parameters.
+        progress: show a ``tqdm`` bar (on stderr) with the running loss.
+    """
+    from tqdm import tqdm
+
+    device = next(model.parameters()).device
+    model.train()
+    total, count = 0.0, 0
+    bar = tqdm(batches, desc=description, leave=False, disable=not progress)
+    for batch in bar:
+        *inputs, targets = _to(batch, device)
+        optimizer.zero_grad()
+        loss = loss_fn(model(*inputs), targets)
+        loss.backward()
+        optimizer.step()
+        total, count = total + loss.item(), count + 1
+        bar.set_postfix(loss=f"{total / count:.4f}")
+    if count == 0:
+        raise ValueError("batches was empty; give at least one batch.")
+    return total / count
+
+
+def evaluate(model: Any, batches: Iterable[Batch], loss_fn: Callable[..., Any]) -> float:
+    """Mean loss over ``batches`` in eval mode, without gradients."""
+    import torch
+
+    device = next(model.parameters()).device
+    model.eval()
+    losses = []
+    with torch.no_grad():
+        for batch in batches:
+            *inputs, targets = _to(batch, device)
+            losses.append(float(loss_fn(model(*inputs), targets)))
+    if not losses:
+        raise ValueError("batches was empty; give at least one batch.")
+    return sum(losses) / len(losses)
+
+
+def fit(model: Any, train_batches: Iterable[Batch], loss_fn: Callable[..., Any], optimizer: Any,
+        epochs: int, valid_batches: Iterable[Batch] | None = None,
+        progress: bool = True) -> dict[str, list[float]]:
+    """Train for ``epochs`` epochs; an outer ``tqdm`` bar counts the epochs.
+
+    ``train_batches`` (and ``valid_batches``) must be re-iterable, e.g. a
+    ``DataLoader`` or a list of batches.
+
+    Returns:
+        ``{"train_loss": [...], "valid_loss": [...]}``, one value per epoch
+        (``valid_loss`` empty when no validation batches are given).
+    """
+    from tqdm import tqdm
+
+    if epochs < 1:
+        raise ValueError(f"epochs must be >= 1, got {epochs}.")
+    history: dict[str, list[float]] = {"train_loss": [], "valid_loss": []}
+    bar = tqdm(range(epochs), desc="epochs", disable=not progress)
+    for _ in bar:
+        history["train_loss"].append(
+            train_epoch(model, train_batches, loss_fn, optimizer, progress=progress))
+        if valid_batches is not None:
+            history["valid_loss"].append(evaluate(model, valid_batches, loss_fn))
+        bar.set_postfix(loss=f"{history['train_loss'][-1]:.4f}")
+    return history

@@ -1,0 +1,57 @@
+import pytest
+
+from bilstm_helpers.torch_training import evaluate, fit, pick_device, train_epoch
+
+torch = pytest.importorskip("torch")
+
+
+def regression_batches(n_batches=4, seed=0):
+    generator = torch.Generator().manual_seed(seed)
+    w = torch.tensor([[2.0], [-1.0]])
+    batches = []
+    for _ in range(n_batches):
+        x = torch.randn(16, 2, generator=generator)
+        batches.append((x, x @ w))
+    return batches
+
+
+def test_pick_device_gives_cuda_only_when_there_is_one():
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert pick_device().type == expected
+    assert pick_device("cpu").type == "cpu"
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+def test_pick_device_rejects_cuda_without_a_gpu():
+    with pytest.raises(ValueError, match="CUDA is not available"):
+        pick_device("cuda")
+
+
+def test_fit_lowers_the_loss_and_records_each_epoch():
+    torch.manual_seed(0)
+    model = torch.nn.Linear(2, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    batches = regression_batches()
+    history = fit(model, batches, torch.nn.functional.mse_loss, optimizer, epochs=5,
+                  valid_batches=batches, progress=False)
+    assert len(history["train_loss"]) == 5 and len(history["valid_loss"]) == 5
+    assert history["valid_loss"][-1] < 0.1 * history["train_loss"][0]
+    assert evaluate(model, batches, torch.nn.functional.mse_loss) == pytest.approx(history["valid_loss"][-1])
+
+
+def test_train_epoch_rejects_a_batch_without_targets():
+    model = torch.nn.Linear(2, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match=r"\(inputs..., targets\)"):
+        train_epoch(model, [torch.zeros(4, 2)], torch.nn.functional.mse_loss, optimizer, progress=False)
+
+
+def test_empty_batches_and_zero_epochs_are_rejected():
+    model = torch.nn.Linear(2, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match="batches was empty"):
+        train_epoch(model, [], torch.nn.functional.mse_loss, optimizer, progress=False)
+    with pytest.raises(ValueError, match="batches was empty"):
+        evaluate(model, [], torch.nn.functional.mse_loss)
+    with pytest.raises(ValueError, match="epochs must be >= 1"):
+        fit(model, regression_batches(), torch.nn.functional.mse_loss, optimizer, epochs=0)
