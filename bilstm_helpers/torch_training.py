@@ -110,3 +110,49 @@ def fit(model: Any, train_batches: Iterable[Batch], loss_fn: Callable[..., Any],
             history["valid_loss"].append(evaluate(model, valid_batches, loss_fn))
         bar.set_postfix(loss=f"{history['train_loss'][-1]:.4f}")
     return history
+
+
+def bilstm_tagger(input_size: int, hidden_size: int, num_layers: int = 1,
+                  dropout: float = 0.0) -> Any:
+    """A per-step binary tagger: ``nn.LSTM(bidirectional=True)`` + ``Linear(2H, 1)``.
+
+    Its ``forward(x, lengths)`` runs the LSTM with
+    :func:`~bilstm_helpers.torch_ragged.ragged_bilstm` (exact on ragged
+    batches) and returns logits (batch, time), zero at padded steps.
+
+    Args:
+        input_size, hidden_size: D and H.
+        num_layers, dropout: as for ``nn.LSTM`` (dropout between layers).
+    """
+    import torch
+
+    from .torch_ragged import ragged_bilstm
+
+    class BiLSTMTagger(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lstm = torch.nn.LSTM(input_size, hidden_size, num_layers=num_layers,
+                                      dropout=dropout, batch_first=True, bidirectional=True)
+            self.head = torch.nn.Linear(2 * hidden_size, 1)
+
+        def forward(self, x, lengths):
+            output, _ = ragged_bilstm(self.lstm, x, lengths)
+            return self.head(output)[..., 0]
+
+    return BiLSTMTagger()
+
+
+def masked_bce_with_logits(logits: Any, targets: Any) -> Any:
+    """Mean binary cross-entropy over real steps only.
+
+    Args:
+        logits: (batch, time); targets: (batch, time), 0 or 1 at real steps
+            and -1 at padded steps (which are left out).
+    """
+    import torch
+
+    if logits.shape != targets.shape:
+        raise ValueError(f"logits have shape {tuple(logits.shape)} but targets "
+                         f"{tuple(targets.shape)}; give one target per step (-1 at padding).")
+    real = targets >= 0
+    return torch.nn.functional.binary_cross_entropy_with_logits(logits[real], targets[real])

@@ -55,3 +55,23 @@ def test_empty_batches_and_zero_epochs_are_rejected():
         evaluate(model, [], torch.nn.functional.mse_loss)
     with pytest.raises(ValueError, match="epochs must be >= 1"):
         fit(model, regression_batches(), torch.nn.functional.mse_loss, optimizer, epochs=0)
+
+
+def test_tagger_gives_one_logit_per_step_and_ignores_padding():
+    from bilstm_helpers.torch_training import bilstm_tagger, masked_bce_with_logits
+
+    torch.manual_seed(0)
+    model = bilstm_tagger(1, 4, num_layers=2)
+    x = torch.rand(3, 6, 1)
+    lengths = torch.tensor([6, 2, 4])
+    logits = model(x, lengths)
+    assert logits.shape == (3, 6)
+    x_changed = x.clone()
+    x_changed[1, 2:] = 9.0  # padding of sequence 1
+    torch.testing.assert_close(model(x_changed, lengths)[1, :2], logits[1, :2])
+    targets = torch.tensor([[1.0] * 6, [0.0, 1.0] + [-1.0] * 4, [1.0] * 4 + [-1.0] * 2])
+    real = targets >= 0
+    expected = torch.nn.functional.binary_cross_entropy_with_logits(logits[real], targets[real])
+    torch.testing.assert_close(masked_bce_with_logits(logits, targets), expected)
+    with pytest.raises(ValueError, match="one target per step"):
+        masked_bce_with_logits(logits, targets[:, :5])
