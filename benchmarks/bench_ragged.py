@@ -19,7 +19,11 @@ Prints a table, then as its last line a JSON object with exact_ratio and
 packed_ratio (training step), also written to results/bench_ragged.json. If 20 batches would take more than --budget
 seconds, fewer batches are run and the output says so.
 
-    python benchmarks/bench_ragged.py [--batches 20] [--budget 120]
+PyTorch runs on one thread unless --threads says otherwise: on a machine
+whose cores are shared with other jobs, two threads that wait for each other
+make single runs up to ten times slower at random, which swamps the ratios.
+
+    python benchmarks/bench_ragged.py [--batches 20] [--budget 120] [--threads 1]
 """
 
 from __future__ import annotations
@@ -76,8 +80,10 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=20)
     parser.add_argument("--budget", type=float, default=120.0,
                         help="seconds the timed runs may take before fewer batches are run")
+    parser.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
     args = parser.parse_args()
 
+    torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     rng = np.random.default_rng(0)
     lstm = torch.nn.LSTM(FEATURES, HIDDEN, batch_first=True, bidirectional=True)
