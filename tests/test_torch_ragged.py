@@ -138,3 +138,41 @@ def test_rejects_initial_state_of_the_wrong_shape():
         ragged_bilstm(lstm, torch.zeros(2, 5, 3), [5, 2], (torch.zeros(2, 2, 4), good))
     with pytest.raises(ValueError, match=r"c_0 has shape \(4, 4, 2\)"):
         ragged_bilstm(lstm, torch.zeros(2, 5, 3), [5, 2], (good, torch.zeros(4, 4, 2)))
+
+
+# The pitfalls of chapter 4, guarded: what the helper answers is what packing answers.
+
+def test_pitfall_1_final_states_are_not_the_last_output_step():
+    lstm, x = make()
+    out, (h, _) = ragged_bilstm(lstm, x, LENGTHS)
+    rows, last = torch.arange(len(LENGTHS)), torch.tensor(LENGTHS) - 1
+    torch.testing.assert_close(h[0], out[rows, last, :4])
+    torch.testing.assert_close(h[1], out[:, 0, 4:])
+    assert not torch.allclose(h[1], out[:, -1, 4:])
+
+
+def test_pitfall_2_padding_is_neutral_for_the_helper_not_for_a_plain_run():
+    lstm, x = make()
+    sequence = x[1:2, :3]
+    alone = lstm(sequence)[1][0]
+    for total in (5, 9):
+        padded = torch.cat([sequence, torch.zeros(1, total - 3, 3, dtype=torch.float64)], dim=1)
+        torch.testing.assert_close(ragged_bilstm(lstm, padded, [3])[1][0], alone, atol=1e-12, rtol=0)
+        assert (lstm(padded)[1][0] - alone).abs().max() > 1e-3
+
+
+def test_pitfall_3_h_n_layout_with_layers_and_projection():
+    lstm, x = make(num_layers=2, proj_size=2)
+    _, (h, c) = ragged_bilstm(lstm, x, LENGTHS)
+    assert h.shape == (4, len(LENGTHS), 2) and c.shape == (4, len(LENGTHS), 4)
+    last_layer = h.view(2, 2, len(LENGTHS), 2)[-1]
+    assert torch.equal(last_layer, h[2:])
+
+
+def test_pitfall_4_unsorted_lengths_keep_the_batch_order():
+    lstm, x = make()
+    _, (h, c) = ragged_bilstm(lstm, x, LENGTHS)
+    for b, n in enumerate(LENGTHS):
+        _, (h_alone, c_alone) = lstm(x[b : b + 1, :n])
+        torch.testing.assert_close(h[:, b], h_alone[:, 0], atol=1e-12, rtol=0)
+        torch.testing.assert_close(c[:, b], c_alone[:, 0], atol=1e-12, rtol=0)
