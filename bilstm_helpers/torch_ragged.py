@@ -7,7 +7,7 @@ numbers (outputs, ``h_n``, ``c_n`` and every gradient) from plain padded runs
 of PyTorch's fused LSTM, one layer at a time. The trick is one extra input
 feature, a *padding flag* (1 at padded steps, 0 at real ones), whose weights
 are so large that at a padded step the input gate is exactly 0 and the forget
-gate exactly 1 (see :func:`_freeze_column`). Then at a padded step
+gate exactly 1 (see ``_freeze_column``). Then at a padded step
 
 - the cell state does not change: ``c_t = 1 * c_{t-1} + 0 * g_t``, so after
   the padding that *follows* a sequence, ``c`` is still its value at the
