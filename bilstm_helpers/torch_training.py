@@ -55,7 +55,7 @@ def train_epoch(model: Any, batches: Iterable[Batch], loss_fn: Callable[..., Any
     device = next(model.parameters()).device
     model.train()
     total, count = 0.0, 0
-    bar = tqdm(batches, desc=description, leave=False, disable=not progress)
+    bar = tqdm(batches, desc=description, leave=False, disable=not progress, mininterval=1.0)
     for batch in bar:
         *inputs, targets = _to(batch, device)
         optimizer.zero_grad()
@@ -63,7 +63,7 @@ def train_epoch(model: Any, batches: Iterable[Batch], loss_fn: Callable[..., Any
         loss.backward()
         optimizer.step()
         total, count = total + loss.item(), count + 1
-        bar.set_postfix(loss=f"{total / count:.4f}")
+        bar.set_postfix(loss=f"{total / count:.4f}", refresh=False)
     if count == 0:
         raise ValueError("batches was empty; give at least one batch.")
     return total / count
@@ -102,13 +102,13 @@ def fit(model: Any, train_batches: Iterable[Batch], loss_fn: Callable[..., Any],
     if epochs < 1:
         raise ValueError(f"epochs must be >= 1, got {epochs}.")
     history: dict[str, list[float]] = {"train_loss": [], "valid_loss": []}
-    bar = tqdm(range(epochs), desc="epochs", disable=not progress)
+    bar = tqdm(range(epochs), desc="epochs", disable=not progress, mininterval=1.0)
     for _ in bar:
         history["train_loss"].append(
             train_epoch(model, train_batches, loss_fn, optimizer, progress=progress))
         if valid_batches is not None:
             history["valid_loss"].append(evaluate(model, valid_batches, loss_fn))
-        bar.set_postfix(loss=f"{history['train_loss'][-1]:.4f}")
+        bar.set_postfix(loss=f"{history['train_loss'][-1]:.4f}", refresh=False)
     return history
 
 
