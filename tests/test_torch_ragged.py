@@ -176,3 +176,28 @@ def test_pitfall_4_unsorted_lengths_keep_the_batch_order():
         _, (h_alone, c_alone) = lstm(x[b : b + 1, :n])
         torch.testing.assert_close(h[:, b], h_alone[:, 0], atol=1e-12, rtol=0)
         torch.testing.assert_close(c[:, b], c_alone[:, 0], atol=1e-12, rtol=0)
+
+
+def test_exact_with_large_weights_and_in_float32():
+    # the padding flag's weights are sized from the layer's own weights
+    lstm, x = make(num_layers=2)
+    with torch.no_grad():
+        for p in lstm.parameters():
+            p.mul_(40.0)
+    lstm = lstm.float()
+    out, (h, c) = ragged_bilstm(lstm, x.float(), LENGTHS)
+    out_ref, (h_ref, c_ref) = packed_run(lstm, x.float(), LENGTHS)
+    torch.testing.assert_close(out, out_ref, atol=1e-5, rtol=0)
+    torch.testing.assert_close(h, h_ref, atol=1e-5, rtol=0)
+    torch.testing.assert_close(c, c_ref, atol=1e-5, rtol=1e-5)
+
+
+def test_dropout_layer_in_eval_mode_equals_packing():
+    torch.manual_seed(0)
+    lstm = torch.nn.LSTM(3, 4, num_layers=2, dropout=0.5, batch_first=True,
+                         bidirectional=True).double().eval()
+    _, x = make()
+    out, _ = ragged_bilstm(lstm, x, LENGTHS)
+    torch.testing.assert_close(out, packed_run(lstm, x, LENGTHS)[0], atol=1e-6, rtol=0)
+    lstm.train()
+    assert not torch.equal(ragged_bilstm(lstm, x, LENGTHS)[0], out)  # dropout between layers
