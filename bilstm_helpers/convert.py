@@ -18,7 +18,7 @@ after layer (as ``model.get_weights()`` does for a model made of nothing
 else). PyTorch's backward direction's names end in ``_reverse``. PyTorch adds
 two biases, so going to PyTorch puts the whole bias in ``bias_ih`` and zeros
 in ``bias_hh``; coming back, they are summed. Importing this module imports
-neither Keras nor PyTorch; only :func:`load_torch_lstm` imports PyTorch.
+neither Keras nor PyTorch; only :func:`~bilstm_helpers.convert.load_torch_lstm` imports PyTorch.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def numpy_to_torch(params: Layers) -> dict[str, np.ndarray]:
 
 
 def torch_to_numpy(state: Mapping[str, Any], num_layers: int = 1) -> list[BiLSTMParams]:
-    """Inverse of :func:`numpy_to_torch`; accepts tensors or arrays.
+    """Inverse of :func:`~bilstm_helpers.convert.numpy_to_torch`; accepts tensors or arrays.
 
     Args:
         state: an ``nn.LSTM(bidirectional=True)`` state dict (``lstm.state_dict()``).
@@ -156,7 +156,7 @@ def _keras_weight_list(layer_or_weights: Any) -> list[np.ndarray]:
 
 
 def keras_to_numpy(layer_or_weights: Any) -> list[BiLSTMParams]:
-    """Inverse of :func:`numpy_to_keras`.
+    """Inverse of :func:`~bilstm_helpers.convert.numpy_to_keras`.
 
     Args:
         layer_or_weights: a ``Bidirectional(LSTM)`` layer, a list of such

@@ -5,8 +5,9 @@ cumulative-sum problem (forward ``LSTM(20)``, ``go_backwards`` ``LSTM(20)``,
 ``Bidirectional(LSTM(20))`` with a chosen ``merge_mode``, each followed by a
 per-step ``TimeDistributed(Dense(1, sigmoid))``) and the stacked sheet-break
 model of the Educative tutorial (for its parameter count). The tutorial
-trained on one sequence per step; :func:`train_s4_runs` trains on batches of
-fresh synthetic sequences instead, once per seed.
+trained on one sequence per step;
+:func:`~bilstm_helpers.keras_models.train_s4_runs` trains on batches of fresh
+synthetic sequences instead, once per seed.
 
 Importing this module does not import Keras; every function that needs it
 imports it when called.
@@ -23,10 +24,11 @@ import numpy as np
 from .checks import check_merge_mode
 from .toy_tasks import make_sequences
 
-#: Reading directions of :func:`s4_model`: ``backward`` is ``go_backwards=True``
-#: as the tutorial wrote it (its output comes out reversed in time and is
-#: scored against labels in input order); ``backward_aligned`` flips the output
-#: back so that step t is scored against label t.
+#: Reading directions of :func:`~bilstm_helpers.keras_models.s4_model`:
+#: ``backward`` is ``go_backwards=True`` as the tutorial wrote it (its output
+#: comes out reversed in time and is scored against labels in input order);
+#: ``backward_aligned`` flips the output back so that step t is scored against
+#: label t.
 KINDS = ("forward", "backward", "backward_aligned", "bidirectional")
 
 
@@ -50,7 +52,7 @@ def s4_model(kind: str = "bidirectional", merge_mode: str | None = "concat", hid
     """A compiled per-step classifier for the cumulative-sum problem.
 
     Args:
-        kind: one of :data:`KINDS`.
+        kind: one of :data:`~bilstm_helpers.keras_models.KINDS`.
         merge_mode: of the ``Bidirectional`` wrapper ('concat', 'sum', 'mul',
             'ave'); only used when kind is 'bidirectional'. None is rejected:
             the Dense head needs one tensor.
@@ -138,8 +140,8 @@ def _batches(x: np.ndarray, y: np.ndarray, batch_size: int) -> Any:
 
 
 def reset_for_seed(model: Any, seed: int, **s4_settings: Any) -> Any:
-    """Give a compiled :func:`s4_model` the initial weights of seed ``seed`` and a
-    fresh optimizer state, so it trains exactly as a new model built after
+    """Give a compiled :func:`~bilstm_helpers.keras_models.s4_model` the initial
+    weights of seed ``seed`` and a fresh optimizer state, so it trains exactly as a new model built after
     ``keras.utils.set_random_seed(seed)`` would, without tracing (and compiling)
     its training step again.
 
@@ -161,18 +163,20 @@ def train_s4_runs(kind: str, seeds: list[int], merge_mode: str | None = "concat"
                   steps_per_epoch: int = 8, batch_size: int = 32, length: int = 10,
                   hidden_size: int = 20, learning_rate: float = 1e-2,
                   test_sequences: int = 1000, jit_compile: bool | str = True) -> S4Runs:
-    """Train :func:`s4_model` once per seed on fresh synthetic cumulative-sum sequences.
+    """Train :func:`~bilstm_helpers.keras_models.s4_model` once per seed on fresh
+    synthetic cumulative-sum sequences.
 
     Seed s draws the initial weights and the training data; every step sees a
     new batch (batch_size, length, 1), so the training loss of an epoch is
     measured on sequences the model had not seen before that step. Models of
     different kinds trained with the same seed see the same data, so their
     losses can be compared seed by seed. One model is compiled per call and
-    reset for each seed with :func:`reset_for_seed`.
+    reset for each seed with :func:`~bilstm_helpers.keras_models.reset_for_seed`.
 
     Returns:
-        :class:`S4Runs` with losses (len(seeds), epochs) and accuracy
-        (len(seeds),) on ``test_sequences`` other fresh sequences.
+        :class:`~bilstm_helpers.keras_models.S4Runs` with losses (len(seeds),
+        epochs) and accuracy (len(seeds),) on ``test_sequences`` other fresh
+        sequences.
     """
     keras = _keras()
     if not seeds or epochs < 1 or steps_per_epoch < 1 or batch_size < 1:
