@@ -201,3 +201,56 @@ def test_importing_convert_imports_no_framework():
     code = ("import sys, bilstm_helpers.convert; "
             "assert 'keras' not in sys.modules and 'torch' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ---- Pitfalls 5-7 (Keras side): the package's NumPy BiLSTM is the reference ----
+
+def test_return_state_order_is_the_numpy_state_order():
+    """Pitfall 5: Keras returns [output, h_fwd, c_fwd, h_bwd, c_bwd], the order of
+    bilstm_forward's states, also on a masked ragged batch."""
+    keras = _keras()
+    params = _params()
+    x, lengths, mask = _ragged_batch()
+    layer = keras.layers.Bidirectional(keras.layers.LSTM(4, return_state=True))
+    layer(x)
+    load_keras_bidirectional(layer, params)
+    output, *states = layer(x, mask=mask)
+    y, numpy_states, _ = bilstm_forward(x, params, lengths=lengths, return_sequences=False)
+    np.testing.assert_allclose(np.asarray(output), y, atol=1e-5)
+    for keras_state, numpy_state in zip(states, numpy_states):
+        np.testing.assert_allclose(np.asarray(keras_state), numpy_state, atol=1e-5)
+
+
+def test_masked_pre_padding_gives_the_numpy_post_padded_result():
+    """Pitfall 6: pad_sequences pads in front by default; with a mask the final
+    states equal those of the package's post-padded run with lengths."""
+    keras = _keras()
+    params = _params()
+    x, lengths, mask = _ragged_batch()
+    pre = np.zeros_like(x)
+    for b, n in enumerate(lengths):
+        pre[b, x.shape[1] - n:] = x[b, :n]
+    layer = keras.layers.Bidirectional(keras.layers.LSTM(4, return_state=True))
+    layer(x)
+    load_keras_bidirectional(layer, params)
+    _, *states = layer(pre, mask=pre.any(axis=-1))
+    numpy_states = bilstm_forward(x, params, lengths=lengths)[1]
+    for keras_state, numpy_state in zip(states, numpy_states):
+        np.testing.assert_allclose(np.asarray(keras_state), numpy_state, atol=1e-5)
+
+
+def test_hard_sigmoid_gates_do_not_reproduce_sigmoid_weights():
+    """Pitfall 7: the same weights with hard_sigmoid gates give other outputs;
+    the package (sigmoid gates) matches only Keras's default."""
+    keras = _keras()
+    params = _params()
+    x = _ragged_batch()[0]
+    reference = bilstm_forward(x, params)[0]
+    gaps = {}
+    for activation in ("sigmoid", "hard_sigmoid"):
+        layer = keras.layers.Bidirectional(keras.layers.LSTM(
+            4, recurrent_activation=activation, return_sequences=True))
+        layer(x)
+        load_keras_bidirectional(layer, params)
+        gaps[activation] = np.abs(np.asarray(layer(x)) - reference).max()
+    assert gaps["sigmoid"] < 1e-5 < 1e-3 < gaps["hard_sigmoid"]
