@@ -14,7 +14,8 @@ Modules:
     checks     input validation with errors that say how to fix the input
     runtime    quick mode, seeds, results files
     plots      the book's matplotlib figures (imports matplotlib)
-    convert    one set of weights in NumPy and PyTorch layouts
+    convert    one set of weights in NumPy, Keras and PyTorch layouts
+    keras_models  the Keras chapter's models and its seeded multi-seed runner
     torch_ragged  exact ragged batches for nn.LSTM(bidirectional=True) without packing (imports PyTorch)
     torch_training  a device-agnostic PyTorch training loop with a tqdm bar (imports PyTorch)
 """

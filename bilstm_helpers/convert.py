@@ -1,19 +1,24 @@
-"""Move one set of BiLSTM weights between NumPy and PyTorch.
+"""Move one set of BiLSTM weights between NumPy, Keras and PyTorch.
 
-Both use the gate order i, f, g, o. They differ in layout:
+All three use the gate order i, f, g, o (Keras calls g "c"). They differ in
+layout:
 
-=============  ==========================  =====================================
-               NumPy (``LSTMParams``)      PyTorch (``nn.LSTM`` state dict)
-=============  ==========================  =====================================
-input weights  kernel ``(D, 4H)``          ``weight_ih_l{k}`` ``(4H, D)``
-recurrent      recurrent_kernel ``(H, 4H)`` ``weight_hh_l{k}`` ``(4H, H)``
-bias           bias ``(4H,)``              ``bias_ih_l{k}`` + ``bias_hh_l{k}``
-=============  ==========================  =====================================
+=============  ============================  ============================  ===================================
+               NumPy (``LSTMParams``)        Keras (``get_weights()``)     PyTorch (``nn.LSTM`` state dict)
+=============  ============================  ============================  ===================================
+input weights  kernel ``(D, 4H)``            kernel ``(D, 4H)``            ``weight_ih_l{k}`` ``(4H, D)``
+recurrent      recurrent_kernel ``(H, 4H)``  recurrent_kernel ``(H, 4H)``  ``weight_hh_l{k}`` ``(4H, H)``
+bias           bias ``(4H,)``                bias ``(4H,)``                ``bias_ih_l{k}`` + ``bias_hh_l{k}``
+=============  ============================  ============================  ===================================
 
-The backward direction's names end in ``_reverse``. PyTorch adds two biases,
-so going to PyTorch puts the whole bias in ``bias_ih`` and zeros in
-``bias_hh``; coming back, they are summed. Importing this module does not
-import PyTorch; only :func:`load_torch_lstm` needs it.
+Keras's ``Bidirectional(LSTM(H)).get_weights()`` is the list
+``[kernel, recurrent_kernel, bias]`` of the forward layer followed by the same
+three arrays of the backward layer; a stack of such layers lists them layer
+after layer (as ``model.get_weights()`` does for a model made of nothing
+else). PyTorch's backward direction's names end in ``_reverse``. PyTorch adds
+two biases, so going to PyTorch puts the whole bias in ``bias_ih`` and zeros
+in ``bias_hh``; coming back, they are summed. Importing this module imports
+neither Keras nor PyTorch; only :func:`~bilstm_helpers.convert.load_torch_lstm` imports PyTorch.
 """
 
 from __future__ import annotations
@@ -62,7 +67,7 @@ def numpy_to_torch(params: Layers) -> dict[str, np.ndarray]:
 
 
 def torch_to_numpy(state: Mapping[str, Any], num_layers: int = 1) -> list[BiLSTMParams]:
-    """Inverse of :func:`numpy_to_torch`; accepts tensors or arrays.
+    """Inverse of :func:`~bilstm_helpers.convert.numpy_to_torch`; accepts tensors or arrays.
 
     Args:
         state: an ``nn.LSTM(bidirectional=True)`` state dict (``lstm.state_dict()``).
@@ -116,3 +121,115 @@ def load_torch_lstm(lstm: Any, params: Layers) -> Any:
         new_state[name] = torch.as_tensor(array, dtype=current[name].dtype)
     lstm.load_state_dict(new_state)
     return lstm
+
+
+def numpy_to_keras(params: Layers) -> list[np.ndarray]:
+    """Weights in the order ``keras.layers.Bidirectional(LSTM(H)).get_weights()`` uses.
+
+    Args:
+        params: one ``BiLSTMParams`` or a list of them, one per stacked layer.
+
+    Returns:
+        ``[kernel (D, 4H), recurrent_kernel (H, 4H), bias (4H,)]`` of the forward
+        direction, then of the backward direction, for each layer in turn
+        (6 arrays per layer).
+    """
+    weights: list[np.ndarray] = []
+    for layer in _as_layers(params):
+        for direction in (layer.forward, layer.backward):
+            weights += [direction.kernel.copy(), direction.recurrent_kernel.copy(),
+                        direction.bias.copy()]
+    return weights
+
+
+def _keras_weight_list(layer_or_weights: Any) -> list[np.ndarray]:
+    if isinstance(layer_or_weights, (list, tuple)) and not any(
+            hasattr(item, "get_weights") for item in layer_or_weights):
+        return [np.asarray(w) for w in layer_or_weights]
+    layers = layer_or_weights if isinstance(layer_or_weights, (list, tuple)) else [layer_or_weights]
+    weights: list[np.ndarray] = []
+    for layer in layers:
+        if not hasattr(layer, "get_weights"):
+            raise ValueError(f"expected a Keras layer or a list of arrays, got {type(layer).__name__}.")
+        weights += [np.asarray(w) for w in layer.get_weights()]
+    return weights
+
+
+def keras_to_numpy(layer_or_weights: Any) -> list[BiLSTMParams]:
+    """Inverse of :func:`~bilstm_helpers.convert.numpy_to_keras`.
+
+    Args:
+        layer_or_weights: a ``Bidirectional(LSTM)`` layer, a list of such
+            layers (a stack), or their ``get_weights()`` list (6 arrays per layer).
+
+    Returns:
+        One ``BiLSTMParams`` per layer.
+    """
+    weights = _keras_weight_list(layer_or_weights)
+    if not weights or len(weights) % 6:
+        raise ValueError(
+            f"got {len(weights)} Keras weight arrays; a Bidirectional(LSTM) layer has 6 "
+            "(kernel, recurrent_kernel, bias per direction). Pass only Bidirectional(LSTM) "
+            "layers built with use_bias=True, or their get_weights() lists.")
+    layers = []
+    for start in range(0, len(weights), 6):
+        directions = []
+        for offset in (0, 3):
+            kernel, recurrent, bias = weights[start + offset:start + offset + 3]
+            hidden_size = bias.shape[0] // 4 if bias.ndim == 1 else -1
+            where = f"{'backward' if offset else 'forward'}, layer {start // 6}"
+            _expect_shape(f"bias ({where})", bias, (4 * max(hidden_size, 1),))
+            _expect_shape(f"kernel ({where})", kernel, (kernel.shape[0], 4 * hidden_size))
+            _expect_shape(f"recurrent_kernel ({where})", recurrent, (hidden_size, 4 * hidden_size))
+            directions.append(LSTMParams(kernel.copy(), recurrent.copy(), bias.copy()))
+        layers.append(BiLSTMParams(*directions))
+    return layers
+
+
+def load_keras_bidirectional(layer: Any, params: Layers) -> Any:
+    """Copy NumPy weights into built ``keras.layers.Bidirectional(LSTM)`` layer(s).
+
+    Args:
+        layer: one built ``Bidirectional`` layer, or a list of them for a stack
+            (call the model on an input first, so that its weights exist).
+        params: one ``BiLSTMParams`` per layer.
+
+    Raises ``ValueError`` naming the first array whose shape does not match.
+    Returns ``layer``, for chaining.
+    """
+    targets = list(layer) if isinstance(layer, (list, tuple)) else [layer]
+    layers = _as_layers(params)
+    if len(targets) != len(layers):
+        raise ValueError(f"got {len(layers)} layers of weights for {len(targets)} Keras layers; "
+                         "pass one BiLSTMParams per Bidirectional layer.")
+    for k, (target, source) in enumerate(zip(targets, layers)):
+        current = target.get_weights()
+        if len(current) != 6:
+            raise ValueError(
+                f"Keras layer {k} ({getattr(target, 'name', target)}) has {len(current)} weight "
+                "arrays, expected 6: it must be a built Bidirectional(LSTM(..., use_bias=True)); "
+                "call the model on an input before loading.")
+        new = numpy_to_keras(source)
+        names = ("kernel", "recurrent_kernel", "bias") * 2
+        for i, (name, old, array) in enumerate(zip(names, current, new)):
+            _expect_shape(f"{name} ({'backward' if i >= 3 else 'forward'}, layer {k})", array,
+                          tuple(old.shape))
+        target.set_weights([a.astype(old.dtype) for a, old in zip(new, current)])
+    return layer
+
+
+def keras_to_torch(layer_or_weights: Any) -> dict[str, np.ndarray]:
+    """Keras ``Bidirectional(LSTM)`` weights as an ``nn.LSTM`` state dict (NumPy arrays).
+
+    Goes through NumPy: ``numpy_to_torch(keras_to_numpy(layer_or_weights))``.
+    """
+    return numpy_to_torch(keras_to_numpy(layer_or_weights))
+
+
+def torch_to_keras(state: Mapping[str, Any], num_layers: int = 1) -> list[np.ndarray]:
+    """An ``nn.LSTM(bidirectional=True)`` state dict as Keras ``get_weights()`` arrays.
+
+    Goes through NumPy: ``numpy_to_keras(torch_to_numpy(state, num_layers))``;
+    the two PyTorch biases are summed into Keras's one.
+    """
+    return numpy_to_keras(torch_to_numpy(state, num_layers))

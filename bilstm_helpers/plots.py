@@ -31,3 +31,26 @@ def plot_mean_band(ax: plt.Axes, curves: np.ndarray, label: str, window: int = 1
     steps = np.arange(curves.shape[1]) + window
     (line,) = ax.plot(steps, mean, label=label, **line_kwargs)
     ax.fill_between(steps, mean - sd, mean + sd, color=line.get_color(), alpha=0.2, linewidth=0)
+
+
+def plot_loss_bands(curves: dict[str, np.ndarray], xlabel: str, title: str,
+                    ylabel: str = "training loss (binary cross-entropy)",
+                    log: bool = True) -> plt.Figure:
+    """One figure comparing models: each model's mean curve with a one-SD band.
+
+    Args:
+        curves: model name -> (runs, epochs) losses, e.g. one row per seed.
+        log: logarithmic y axis.
+    """
+    if not curves:
+        raise ValueError("curves is empty; pass {model name: (runs, epochs) array}.")
+    fig, ax = plt.subplots(figsize=(6.5, 3.5))
+    for name, values in curves.items():
+        plot_mean_band(ax, values, label=name)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    return fig

@@ -22,3 +22,21 @@ def test_plot_mean_band_draws_mean_and_band():
     np.testing.assert_allclose(ax.lines[0].get_ydata(), [2.0, 3.0, 4.0])
     assert len(ax.collections) == 1 and ax.get_legend_handles_labels()[1] == ["runs"]
     plt.close(fig)
+
+
+def test_plot_loss_bands_one_line_per_model():
+    from bilstm_helpers.plots import plot_loss_bands
+
+    curves = {"a": np.ones((2, 4)), "b": np.full((2, 4), 2.0)}
+    fig = plot_loss_bands(curves, "epoch", "title")
+    ax = fig.axes[0]
+    assert ax.get_legend_handles_labels()[1] == ["a", "b"] and ax.get_yscale() == "log"
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), 2.0)
+    plt.close(fig)
+
+
+def test_plot_loss_bands_rejects_no_curves():
+    from bilstm_helpers.plots import plot_loss_bands
+
+    with pytest.raises(ValueError, match="curves is empty"):
+        plot_loss_bands({}, "epoch", "title")
