@@ -34,10 +34,9 @@ import time
 
 import numpy as np
 import torch
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from bilstm_helpers import write_results
-from bilstm_helpers.torch_ragged import ragged_bilstm
+from bilstm_helpers.torch_ragged import packed_bilstm, ragged_bilstm
 
 BATCH, TIME, FEATURES, HIDDEN = 128, 400, 32, 32
 
@@ -49,9 +48,7 @@ def plain(lstm, x, lengths):
 
 def packed(lstm, x, lengths):
     """The reference: pack, run, unpack."""
-    sequence = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
-    out, state = lstm(sequence)
-    return pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])[0], state
+    return packed_bilstm(lstm, x, lengths)
 
 
 def exact(lstm, x, lengths):

@@ -244,3 +244,22 @@ def ragged_bilstm(lstm: Any, x: Tensor, lengths: Any,
             c_n += [c_f[0], c_b[0]]
         layer_input = torch.where(valid, out, 0.0)
     return layer_input, (torch.stack(h_n), torch.stack(c_n))
+
+
+def packed_bilstm(lstm: Any, x: Tensor, lengths: Any,
+                  initial_state: tuple[Tensor, Tensor] | None = None
+                  ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+    """The reference :func:`ragged_bilstm` is checked against: pack, run, unpack.
+
+    Args and returns as :func:`ragged_bilstm` (``x``: (batch, time,
+    input_size), post-padded; ``lengths``: (batch,) in any order, thanks to
+    ``enforce_sorted=False``; output (batch, time, 2 * P) with zeros at padded
+    steps, ``(h_n, c_n)`` in the original batch order).
+    """
+    import torch
+    from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+    lengths = check_ragged_inputs(lstm, x, lengths).cpu()  # packing wants lengths on the CPU
+    packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+    out, state = lstm(packed, initial_state)
+    return pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])[0], state

@@ -3,10 +3,9 @@ import pytest
 
 from bilstm_helpers.bilstm import bilstm_forward, init_bilstm
 from bilstm_helpers.convert import load_torch_lstm
-from bilstm_helpers.torch_ragged import ragged_bilstm, reverse_index
+from bilstm_helpers.torch_ragged import packed_bilstm, ragged_bilstm, reverse_index
 
 torch = pytest.importorskip("torch")
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence  # noqa: E402
 
 LENGTHS = [7, 3, 1, 5]
 
@@ -22,9 +21,7 @@ def make(num_layers=1, proj_size=0, seed=0, bias=True):
 
 
 def packed_run(lstm, x, lengths, initial_state=None):
-    packed = pack_padded_sequence(x, torch.tensor(lengths), batch_first=True, enforce_sorted=False)
-    out, state = lstm(packed, initial_state)
-    return pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])[0], state
+    return packed_bilstm(lstm, x, torch.tensor(lengths), initial_state)
 
 
 @pytest.mark.parametrize("num_layers, proj_size, bias", [(1, 0, True), (2, 0, True), (2, 2, True),
