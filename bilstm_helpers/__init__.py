@@ -15,6 +15,11 @@ Modules:
     runtime    quick mode, seeds, results files
     plots      the book's matplotlib figures (imports matplotlib)
     convert    one set of weights in NumPy and PyTorch layouts
+    sheet_break_data       loader and checks for ProcessMiner's sheet-break CSV
+    sheet_break_synthetic  the sheet-break data's synthetic twin (same schema)
+    sheet_break_pipeline   curve shift, windows, time split, scaler, class weights
+    sheet_break_models     S0's BiLSTM in Keras, baselines, metrics (imports Keras)
+    sheet_break_plots      the sheet-break chapter's figures (imports matplotlib)
 """
 
 from .bilstm import BiLSTMParams, bilstm_backward, bilstm_forward, init_bilstm, reverse_within_lengths

@@ -82,13 +82,13 @@ class TwinParams:
     coupling: float = 0.03
     eventpress_rate: float = 0.002
     eventpress_run: int = 10
-    pool: tuple[int, ...] = field(default=(2, 5, 9, 14, 17, 22, 30, 33, 41, 47, 52, 56))
+    pool: tuple[int, ...] = field(default=(2, 5, 9, 14, 17))
     per_break: tuple[int, int] = (3, 5)
     lead_rows: tuple[int, int] = (5, 10)
-    strength: tuple[float, float] = (0.6, 2.4)
-    p_absent: float = 0.2
+    strength: tuple[float, float] = (3.0, 6.0)
+    p_absent: float = 0.15
     n_decoys: int = 150
-    decoy_strength: tuple[float, float] = (0.6, 2.4)
+    decoy_strength: tuple[float, float] = (2.0, 5.0)
     restart_rows: int = 8
 
 
