@@ -42,7 +42,7 @@ COLUMNS = ("time", "y") + SENSORS
 #: The categorical sensor (paper grade) and the binary one.
 CATEGORICAL, BINARY = "x28", "x61"
 
-#: Named scheme: time, label, and the two sensors found by name.
+#: The named scheme's time and label columns and the two sensors found by name.
 NAMED = {"DateTime": "time", "SheetBreak": "y", "Grade&Bwt": CATEGORICAL, "EventPress": BINARY}
 
 #: Time format of the real file (e.g. ``5/1/99 0:00``).

@@ -9,8 +9,6 @@ with statistics of the training windows only (:class:`WindowScaler`), and
 weigh the rare class (:func:`class_weights`). :func:`prepare` runs them all.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 import numpy as np
@@ -180,8 +178,12 @@ class Prepared(NamedTuple):
     """Scaled windows and labels of the three sets.
 
     Attributes:
-        x_train, x_valid, x_test: (samples, lookback, features) float32.
-        y_train, y_valid, y_test: (samples,) 0/1.
+        x_train: (samples, lookback, features) float32, training windows.
+        y_train: (samples,) 0/1 labels of the training windows.
+        x_valid: (samples, lookback, features) validation windows.
+        y_valid: (samples,) their labels.
+        x_test: (samples, lookback, features) test windows.
+        y_test: (samples,) their labels.
         features: the names of the features.
         end_rows: (windows,) row of the original table at each window's end,
             for all windows before the split.

@@ -24,8 +24,6 @@ so no fixed linear combination of the raw values detects them; the drift
 precursor is linear, but the decoys make it an unreliable cue on its own.
 """
 
-from __future__ import annotations
-
 import os
 from dataclasses import dataclass, field
 from typing import NamedTuple
