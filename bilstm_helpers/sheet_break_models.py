@@ -129,9 +129,17 @@ def train_sheet_break_model(data: Any, seed: int, bidirectional: bool = True,
     return model, {k: [float(v) for v in vals] for k, vals in fitted.history.items()}
 
 
-def predict_proba(model: Any, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:
-    """x: (samples, lookback, features) -> (samples,) break probabilities."""
-    return np.asarray(model.predict(x, batch_size=batch_size, verbose=0)).reshape(-1)
+def predict_proba(model: Any, x: np.ndarray, batch_size: int = 4096) -> np.ndarray:
+    """x: (samples, lookback, features) -> (samples,) break probabilities.
+
+    Calls the model directly (inference mode, no dropout) in chunks of
+    ``batch_size``; unlike ``model.predict`` this traces no new function for
+    every model, so evaluating many models prints no retracing warnings.
+    """
+    keras = _keras()
+    chunks = [keras.ops.convert_to_numpy(model(x[i:i + batch_size], training=False))
+              for i in range(0, len(x), batch_size)]
+    return np.concatenate(chunks).reshape(-1).astype(np.float64)
 
 
 def confusion(y_true: np.ndarray, prob: np.ndarray, threshold: float = 0.5) -> dict[str, int]:

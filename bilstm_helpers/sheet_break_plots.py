@@ -10,9 +10,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from .sheet_break_data import BINARY, CATEGORICAL
+
 
 def precursor_contrast(frame: pd.DataFrame, before: int = 10) -> pd.Series:
-    """How much each sensor moves in the ``before`` rows before breaks,
+    """How much each continuous sensor moves in the ``before`` rows before breaks,
     relative to how much it moves anywhere: the mean absolute row-to-row
     change there divided by the mean absolute change overall.
 
@@ -25,7 +27,7 @@ def precursor_contrast(frame: pd.DataFrame, before: int = 10) -> pd.Series:
     breaks = np.flatnonzero(frame["y"].to_numpy())
     if len(breaks) == 0:
         raise ValueError("the frame has no break (y = 1); precursors need breaks.")
-    sensors = [c for c in frame.columns if c.startswith("x")]
+    sensors = [c for c in frame.columns if c.startswith("x") and c not in (CATEGORICAL, BINARY)]
     change = frame[sensors].diff().abs()
     rows = np.unique(np.concatenate([np.arange(max(b - before, 1), b) for b in breaks]))
     ratio = change.iloc[rows].mean() / change.mean().replace(0, np.nan)
