@@ -16,7 +16,7 @@ contains is invented, from the documented parameters of :class:`TwinParams`:
   precursor pool show drift, rising variance or an oscillation, growing
   toward the break, with a strength drawn per break; some breaks have none;
 * after a break, a restart transient in a few sensors;
-* decoys: drift episodes like the precursors' drift, as strong, that
+* decoys: drift episodes like the precursors' drift, of similar strength, that
   lead to no break.
 
 The sign and phase of the variance and oscillation precursors are random,
