@@ -18,6 +18,11 @@ Modules:
     keras_models  the Keras chapter's models and its seeded multi-seed runner
     torch_ragged  exact ragged batches for nn.LSTM(bidirectional=True) without packing (imports PyTorch)
     torch_training  a device-agnostic PyTorch training loop with a tqdm bar (imports PyTorch)
+    sheet_break_data       loader and checks for ProcessMiner's sheet-break CSV
+    sheet_break_synthetic  the sheet-break data's synthetic twin (same schema)
+    sheet_break_pipeline   curve shift, windows, time split, scaler, class weights
+    sheet_break_models     S0's BiLSTM in Keras, baselines, metrics (imports Keras)
+    sheet_break_plots      the sheet-break chapter's figures (imports matplotlib)
 """
 
 from .bilstm import BiLSTMParams, bilstm_backward, bilstm_forward, init_bilstm, reverse_within_lengths

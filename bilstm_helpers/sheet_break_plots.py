@@ -1,0 +1,90 @@
+"""Figures of the sheet-break case study (imports matplotlib).
+
+Every figure takes a ``source`` string that goes into its title, so that
+figures of the synthetic twin say SYNTHETIC wherever they appear.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from .sheet_break_data import BINARY, CATEGORICAL
+
+
+def precursor_contrast(frame: pd.DataFrame, before: int = 10) -> pd.Series:
+    """How much each continuous sensor moves in the ``before`` rows before breaks,
+    relative to how much it moves anywhere: the mean absolute row-to-row
+    change there divided by the mean absolute change overall.
+
+    Args:
+        frame: (rows, 63) with ``y`` and ``x1 .. x61``.
+
+    Returns:
+        (sensors,) ratios, largest first (1 = no different from elsewhere).
+    """
+    breaks = np.flatnonzero(frame["y"].to_numpy())
+    if len(breaks) == 0:
+        raise ValueError("the frame has no break (y = 1); precursors need breaks.")
+    sensors = [c for c in frame.columns if c.startswith("x") and c not in (CATEGORICAL, BINARY)]
+    change = frame[sensors].diff().abs()
+    rows = np.unique(np.concatenate([np.arange(max(b - before, 1), b) for b in breaks]))
+    ratio = change.iloc[rows].mean() / change.mean().replace(0, np.nan)
+    return ratio.dropna().sort_values(ascending=False)
+
+
+def plot_around_breaks(frame: pd.DataFrame, breaks: list[int], sensors: list[str], source: str,
+                       before: int = 30, after: int = 10) -> plt.Figure:
+    """One panel per sensor: its standardised values from ``before`` rows
+    before to ``after`` rows after each break in ``breaks`` (row numbers),
+    aligned at the break (time 0, in minutes)."""
+    fig, axes = plt.subplots(1, len(sensors), figsize=(4 * len(sensors), 3.2), sharey=True,
+                             squeeze=False)
+    minutes = (frame["time"].iloc[1] - frame["time"].iloc[0]).total_seconds() / 60
+    for ax, sensor in zip(axes[0], sensors):
+        values = frame[sensor].to_numpy()
+        z = (values - values.mean()) / (values.std() or 1.0)
+        for b in breaks:
+            lo, hi = max(b - before, 0), min(b + after + 1, len(z))
+            ax.plot((np.arange(lo, hi) - b) * minutes, z[lo:hi], lw=1)
+        ax.axvline(0, color="k", ls="--", lw=1)
+        ax.set(title=sensor, xlabel="minutes from the break")
+    axes[0][0].set_ylabel("standardised value")
+    fig.suptitle(f"Sensors around {len(breaks)} breaks ({source})")
+    fig.tight_layout()
+    return fig
+
+
+def plot_history(history: dict[str, list[float]], source: str,
+                 metrics: tuple[str, ...] = ("loss", "f1", "recall", "fpr")) -> plt.Figure:
+    """Per-epoch training and validation curves of a Keras history dict
+    (``loss``, ``val_loss``, ...), one panel per metric."""
+    fig, axes = plt.subplots(1, len(metrics), figsize=(3.6 * len(metrics), 3.0))
+    for ax, name in zip(np.atleast_1d(axes), metrics):
+        epochs = np.arange(1, len(history[name]) + 1)
+        ax.plot(epochs, history[name], label="training")
+        ax.plot(epochs, history[f"val_{name}"], label="validation")
+        ax.set(title=name, xlabel="epoch")
+    np.atleast_1d(axes)[0].legend()
+    fig.suptitle(f"Training of the BiLSTM, per epoch ({source})")
+    fig.tight_layout()
+    return fig
+
+
+def plot_score_table(table: pd.DataFrame, source: str, value: str = "f1") -> plt.Figure:
+    """Points per seed and mean +- sd per model.
+
+    Args:
+        table: one row per (model, seed) with columns ``model`` and ``value``.
+    """
+    fig, ax = plt.subplots(figsize=(5.5, 3.2))
+    models = list(dict.fromkeys(table["model"]))
+    for i, model in enumerate(models):
+        values = table.loc[table["model"] == model, value].to_numpy()
+        ax.plot(np.full(len(values), i), values, "o", alpha=0.6)
+        ax.errorbar(i + 0.15, values.mean(), yerr=values.std(), fmt="s", color="k", capsize=4)
+    ax.set_xticks(range(len(models)), models)
+    ax.set(ylabel=f"test {value}", title=f"Test {value} per seed, mean +- sd ({source})")
+    fig.tight_layout()
+    return fig

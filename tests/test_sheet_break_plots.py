@@ -1,0 +1,41 @@
+"""The sheet-break figures: labelled with their data source, one panel per item."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from bilstm_helpers.sheet_break_plots import (plot_around_breaks, plot_history,  # noqa: E402
+                                              plot_score_table, precursor_contrast)
+from bilstm_helpers.sheet_break_synthetic import TwinParams, make_sheet_breaks  # noqa: E402
+
+TWIN = make_sheet_breaks(0, TwinParams(n_rows=1500, n_breaks=12, n_decoys=0, p_absent=0.0))
+
+
+def test_precursor_contrast_finds_the_precursor_pool() -> None:
+    contrast = precursor_contrast(TWIN.frame, before=10)
+    pool = set(sum(TWIN.events["sensors"], []))
+    assert contrast.index[0] in pool and contrast.iloc[0] > 1.5
+    with pytest.raises(ValueError, match="no break"):
+        precursor_contrast(TWIN.frame.assign(y=0))
+
+
+def test_figures_say_their_source() -> None:
+    breaks = list(np.flatnonzero(TWIN.frame["y"]))[:3]
+    fig = plot_around_breaks(TWIN.frame, breaks, ["x1", "x3"], "SYNTHETIC")
+    assert len(fig.axes) == 2 and "SYNTHETIC" in fig._suptitle.get_text()
+    assert len(fig.axes[0].lines) == 3 + 1  # one line per break and the break marker
+    history = {k: [0.5, 0.4] for k in ("loss", "f1", "recall", "fpr")}
+    history.update({f"val_{k}": v for k, v in list(history.items())})
+    fig = plot_history(history, "SYNTHETIC")
+    assert len(fig.axes) == 4 and "SYNTHETIC" in fig._suptitle.get_text()
+    table = pd.DataFrame({"model": ["a", "a", "b"], "f1": [0.1, 0.3, 0.2]})
+    fig = plot_score_table(table, "SYNTHETIC")
+    assert "SYNTHETIC" in fig.axes[0].get_title()
+    plt.close("all")
