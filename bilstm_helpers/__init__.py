@@ -15,6 +15,8 @@ Modules:
     runtime    quick mode, seeds, results files
     plots      the book's matplotlib figures (imports matplotlib)
     convert    one set of weights in NumPy and PyTorch layouts
+    imdb       the IMDB reviews (aclImdb v1.0) from a local copy or a checked download
+    text_vectorize  texts to padded int32 ids: vocabulary, padding, shuffled splits
 """
 
 from .bilstm import BiLSTMParams, bilstm_backward, bilstm_forward, init_bilstm, reverse_within_lengths
