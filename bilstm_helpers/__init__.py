@@ -17,6 +17,7 @@ Modules:
     convert    one set of weights in NumPy and PyTorch layouts
     imdb       the IMDB reviews (aclImdb v1.0) from a local copy or a checked download
     text_vectorize  texts to padded int32 ids: vocabulary, padding, shuffled splits
+    keras_text  Keras text classifiers (S1 and larger), timed training (imports Keras)
 """
 
 from .bilstm import BiLSTMParams, bilstm_backward, bilstm_forward, init_bilstm, reverse_within_lengths
