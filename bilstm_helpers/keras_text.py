@@ -135,3 +135,43 @@ def predict_proba(model, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:
 def accuracy(probabilities: np.ndarray, y: np.ndarray) -> float:
     """Share of correct 0.5-threshold decisions; probabilities, y: (n,)."""
     return float(np.mean((np.asarray(probabilities) > 0.5) == (np.asarray(y) == 1)))
+
+
+def direction_states(model, x: np.ndarray, batch_size: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+    """Final states of the two directions of a ``pooling='last'`` BiLSTM model.
+
+    Runs the model's embedding (with its mask, if any) and then the forward
+    and the backward layer of its ``Bidirectional`` separately.
+
+    Args:
+        model: from :func:`~bilstm_helpers.keras_text.build_text_classifier`
+            with ``bidirectional=True``, ``pooling='last'``, ``dropout=0``.
+        x: (n, maxlen) int ids.
+
+    Returns:
+        (h_forward, h_backward), each (n, units): the forward layer's state
+        after the last (unmasked) step and the backward layer's state after
+        the first. With ``merge_mode='sum'`` the Dense layer sees their sum.
+    """
+    names = [layer.name for layer in model.layers]
+    if "bilstm" not in names or "max_over_time" in names or any("dropout" in n for n in names):
+        raise ValueError("direction_states needs a model from build_text_classifier with "
+                         "bidirectional=True, pooling='last' and dropout=0; got layers "
+                         f"{names}.")
+    embedding, bilstm = model.get_layer("embedding"), model.get_layer("bilstm")
+    forward, backward = [], []
+    for start in range(0, len(x), batch_size):
+        batch = np.asarray(x[start:start + batch_size])
+        vectors = embedding(batch)
+        mask = embedding.compute_mask(batch)
+        forward.append(np.asarray(bilstm.forward_layer(vectors, mask=mask)))
+        backward.append(np.asarray(bilstm.backward_layer(vectors, mask=mask)))
+    return np.concatenate(forward), np.concatenate(backward)
+
+
+def dense_proba(model, h: np.ndarray) -> np.ndarray:
+    """The model's output layer (``Dense(1, sigmoid)``, named 'positive')
+    applied to features h: (n, units) -> (n,) probabilities."""
+    dense = model.get_layer("positive")
+    kernel, bias = (np.asarray(w) for w in dense.get_weights())
+    return 1.0 / (1.0 + np.exp(-(np.asarray(h) @ kernel[:, 0] + bias[0])))

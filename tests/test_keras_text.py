@@ -48,8 +48,8 @@ def test_fit_timed_learns_and_stops_at_the_budget() -> None:
     x = rng.integers(1, 20, (64, 5)).astype("int32")
     y = (x[:, -1] > 10).astype("int32")  # the label is in the last id
     model = build_text_classifier(20, 5, embedding_dim=4, units=4, learning_rate=0.05)
-    run = fit_timed(model, x, y, epochs=40, batch_size=16, validation_data=(x, y))
-    assert run["epochs_run"] == 40 and len(run["history"]["val_accuracy"]) == 40
+    run = fit_timed(model, x, y, epochs=25, batch_size=32, validation_data=(x, y))
+    assert run["epochs_run"] == 25 and len(run["history"]["val_accuracy"]) == 25
     assert accuracy(predict_proba(model, x), y) > 0.9
     stopped = fit_timed(model, x, y, epochs=1000, batch_size=16, budget_s=0.0)
     assert stopped["epochs_run"] == 1
@@ -57,3 +57,21 @@ def test_fit_timed_learns_and_stops_at_the_budget() -> None:
 
 def test_accuracy() -> None:
     assert accuracy(np.array([0.9, 0.2, 0.6, 0.4]), np.array([1, 0, 0, 0])) == 0.75
+
+
+@pytest.mark.parametrize("mask_zero", [False, True])
+def test_direction_states_add_up_to_the_model(mask_zero: bool) -> None:
+    from bilstm_helpers.keras_text import dense_proba, direction_states
+
+    model = build_text_classifier(20, 6, units=3, mask_zero=mask_zero)
+    x = np.array([[0, 0, 3, 5, 6, 7], [1, 2, 3, 4, 5, 6]], "int32")
+    h_forward, h_backward = direction_states(model, x, batch_size=1)
+    assert h_forward.shape == h_backward.shape == (2, 3)
+    np.testing.assert_allclose(dense_proba(model, h_forward + h_backward), predict_proba(model, x), atol=1e-5)
+
+
+def test_direction_states_needs_last_state_bilstm() -> None:
+    from bilstm_helpers.keras_text import direction_states
+
+    with pytest.raises(ValueError, match="pooling='last'"):
+        direction_states(build_text_classifier(10, 4, pooling="max"), np.zeros((1, 4), "int32"))
