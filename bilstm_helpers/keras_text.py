@@ -141,7 +141,8 @@ def direction_states(model, x: np.ndarray, batch_size: int = 1024) -> tuple[np.n
     """Final states of the two directions of a ``pooling='last'`` BiLSTM model.
 
     Runs the model's embedding (with its mask, if any) and then the forward
-    and the backward layer of its ``Bidirectional`` separately.
+    and the backward layer of its ``Bidirectional`` separately, in one
+    compiled Keras model that shares the trained layers.
 
     Args:
         model: from :func:`~bilstm_helpers.keras_text.build_text_classifier`
@@ -158,15 +159,13 @@ def direction_states(model, x: np.ndarray, batch_size: int = 1024) -> tuple[np.n
         raise ValueError("direction_states needs a model from build_text_classifier with "
                          "bidirectional=True, pooling='last' and dropout=0; got layers "
                          f"{names}.")
+    keras = _keras()
     embedding, bilstm = model.get_layer("embedding"), model.get_layer("bilstm")
-    forward, backward = [], []
-    for start in range(0, len(x), batch_size):
-        batch = np.asarray(x[start:start + batch_size])
-        vectors = embedding(batch)
-        mask = embedding.compute_mask(batch)
-        forward.append(np.asarray(bilstm.forward_layer(vectors, mask=mask)))
-        backward.append(np.asarray(bilstm.backward_layer(vectors, mask=mask)))
-    return np.concatenate(forward), np.concatenate(backward)
+    ids = keras.Input(shape=tuple(model.input_shape[1:]), dtype="int32")
+    vectors = embedding(ids)  # carries the mask when mask_zero=True
+    split = keras.Model(ids, [bilstm.forward_layer(vectors), bilstm.backward_layer(vectors)])
+    h_forward, h_backward = split.predict(np.asarray(x), batch_size=batch_size, verbose=0)
+    return np.asarray(h_forward), np.asarray(h_backward)
 
 
 def dense_proba(model, h: np.ndarray) -> np.ndarray:
