@@ -10,6 +10,7 @@ the one-way LSTM it is compared with. Inputs are the int32 id matrices of
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from typing import Any
@@ -160,6 +161,8 @@ def direction_states(model, x: np.ndarray, batch_size: int = 1024) -> tuple[np.n
                          "bidirectional=True, pooling='last' and dropout=0; got layers "
                          f"{names}.")
     keras = _keras()
+    # each call builds a new sub-model, which TensorFlow reports as "retracing": not a problem here
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
     embedding, bilstm = model.get_layer("embedding"), model.get_layer("bilstm")
     ids = keras.Input(shape=tuple(model.input_shape[1:]), dtype="int32")
     vectors = embedding(ids)  # carries the mask when mask_zero=True
