@@ -39,11 +39,11 @@ import numpy as np
 IMDB_URL = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
 #: Published SHA-256 of ``aclImdb_v1.tar.gz``; a download must match it.
 IMDB_SHA256 = "c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe"
-#: Environment variable: a folder or archive to load (overrides the search).
+#: Name of the environment variable that gives a folder or archive to load (it overrides the search).
 ENV_PATH = "BILSTM_IMDB_PATH"
-#: Environment variable: a folder of local data files searched before the cache.
+#: Name of the environment variable that gives a folder of local data files, searched before the cache.
 ENV_DATA_DIR = "BILSTM_DATA_DIR"
-#: Environment variable: the download cache (default ``~/.cache/bilstm_helpers``).
+#: Name of the environment variable that gives the download cache (default ``~/.cache/bilstm_helpers``).
 ENV_CACHE_DIR = "BILSTM_CACHE_DIR"
 #: File names looked for in ``$BILSTM_DATA_DIR`` and in the cache.
 ARCHIVE_NAMES = ("aclImdb_v1.tar.gz", "aclImdb_labeled.tar.gz")
@@ -119,7 +119,7 @@ def download_imdb(folder: Path | None = None, url: str | None = None,
         sha256: the expected hex digest; None means ``IMDB_SHA256``.
 
     Returns:
-        The path of ``aclImdb_v1.tar.gz`` in the folder.
+        path: the checked ``aclImdb_v1.tar.gz`` in the folder.
     """
     url = url or IMDB_URL
     sha256 = sha256 or IMDB_SHA256
@@ -155,7 +155,7 @@ def find_imdb(path: str | os.PathLike | None = None, download: bool = True) -> P
         download: whether to download when no local copy is found.
 
     Returns:
-        An existing folder or archive.
+        path: an existing folder or archive.
     """
     for given, where in ((path, "the path argument"), (os.environ.get(ENV_PATH), ENV_PATH)):
         if given:
@@ -233,8 +233,8 @@ def load_imdb(path: str | os.PathLike | None = None, per_class: int | None = PER
         download: whether to download when no local copy is found.
 
     Returns:
-        :class:`~bilstm_helpers.imdb.ImdbData` whose splits are sorted by
-        label (all negatives first): shuffle before any validation split.
+        data: an :class:`~bilstm_helpers.imdb.ImdbData` whose splits are sorted
+            by label (all negatives first): shuffle before any validation split.
     """
     source = find_imdb(path, download=download)
     splits = {"train": _empty(), "test": _empty()}

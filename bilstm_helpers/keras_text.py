@@ -51,8 +51,8 @@ def build_text_classifier(num_words: int, maxlen: int, *, embedding_dim: int = 1
         learning_rate: Adam's step size.
 
     Returns:
-        A compiled ``keras.Model``, (batch, maxlen) int ids -> (batch, 1)
-        probabilities of a positive review.
+        model: a compiled ``keras.Model``, (batch, maxlen) int ids ->
+            (batch, 1) probabilities of a positive review.
     """
     if pooling not in POOLINGS:
         raise ValueError(f"pooling must be 'last' or 'max', got {pooling!r}; "
@@ -95,7 +95,8 @@ def fit_timed(model, x: np.ndarray, y: np.ndarray, *, epochs: int, batch_size: i
     """``model.fit`` without progress bars, timed, optionally within a time budget.
 
     Args:
-        x: (n, maxlen) int32 ids; y: (n,) 0/1 labels.
+        x: (n, maxlen) int32 ids.
+        y: (n,) 0/1 labels.
         epochs: the most epochs to run.
         batch_size: examples per step.
         validation_data: (x_val, y_val), scored after every epoch.
@@ -103,8 +104,9 @@ def fit_timed(model, x: np.ndarray, y: np.ndarray, *, epochs: int, batch_size: i
             seconds (the epoch is cut short); None trains all epochs.
 
     Returns:
-        {"seconds": training wall time, "epochs_run": epochs started,
-        "history": Keras's per-epoch metrics as lists of floats}.
+        run: a dict with ``seconds`` (training wall time), ``epochs_run``
+            (epochs started) and ``history`` (Keras's per-epoch metrics as
+            lists of floats).
     """
     keras = _keras()
     start = time.perf_counter()
@@ -151,9 +153,10 @@ def direction_states(model, x: np.ndarray, batch_size: int = 1024) -> tuple[np.n
         x: (n, maxlen) int ids.
 
     Returns:
-        (h_forward, h_backward), each (n, units): the forward layer's state
-        after the last (unmasked) step and the backward layer's state after
-        the first. With ``merge_mode='sum'`` the Dense layer sees their sum.
+        h_forward: (n, units) the forward layer's state after the last
+            (unmasked) step.
+        h_backward: (n, units) the backward layer's state after the first.
+            With ``merge_mode='sum'`` the Dense layer sees their sum.
     """
     names = [layer.name for layer in model.layers]
     if "bilstm" not in names or "max_over_time" in names or any("dropout" in n for n in names):

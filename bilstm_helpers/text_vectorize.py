@@ -19,7 +19,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-#: Id of padding: every padded position holds 0 (``mask_zero=True`` masks it).
+#: Id of padding, held by every padded position (``mask_zero=True`` masks it).
 PAD_ID = 0
 #: Id of an out-of-vocabulary word (rarer than the ``num_words - 2`` kept words).
 OOV_ID = 1
@@ -109,8 +109,9 @@ def pad(sequences: Sequence[np.ndarray], maxlen: int, *, padding: str,
             end), 'post' drops its end.
 
     Returns:
-        (x, lengths): x (n, maxlen) int32; lengths (n,) int32, the number of
-        real ids in each row (0 for an empty sequence).
+        x: (n, maxlen) int32 ids.
+        lengths: (n,) int32, the number of real ids in each row (0 for an
+            empty sequence).
     """
     _check_side("padding", padding)
     _check_side("truncating", truncating)
@@ -135,7 +136,8 @@ def vectorize(texts: Sequence[str], vocabulary: Vocabulary, maxlen: int, *, padd
     """Raw texts -> padded ids, with :meth:`~bilstm_helpers.text_vectorize.Vocabulary.encode` and :func:`~bilstm_helpers.text_vectorize.pad`.
 
     Returns:
-        (x, lengths): x (n, maxlen) int32 ids; lengths (n,) int32 real ids per row.
+        x: (n, maxlen) int32 ids.
+        lengths: (n,) int32, real ids per row.
     """
     return pad([vocabulary.encode(t) for t in texts], maxlen, padding=padding, truncating=truncating)
 
@@ -153,7 +155,9 @@ def train_validation_split(n: int, validation_fraction: float, seed: int) -> tup
         seed: seed of ``np.random.default_rng``.
 
     Returns:
-        (train_idx, val_idx): disjoint int64 index arrays covering 0..n-1.
+        train_idx: (n - n_val,) int64 indices for training.
+        val_idx: (n_val,) int64 indices for validation, disjoint from
+            train_idx; together they cover 0..n-1.
     """
     if not 0 < validation_fraction < 1:
         raise ValueError(f"validation_fraction must lie strictly between 0 and 1, got "
