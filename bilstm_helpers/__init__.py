@@ -23,6 +23,9 @@ Modules:
     sheet_break_pipeline   curve shift, windows, time split, scaler, class weights
     sheet_break_models     S0's BiLSTM in Keras, baselines, metrics (imports Keras)
     sheet_break_plots      the sheet-break chapter's figures (imports matplotlib)
+    imdb       the IMDB reviews (aclImdb v1.0) from a local copy or a checked download
+    text_vectorize  texts to padded int32 ids: vocabulary, padding, shuffled splits
+    keras_text  Keras text classifiers (S1 and larger), timed training (imports Keras)
 """
 
 from .bilstm import BiLSTMParams, bilstm_backward, bilstm_forward, init_bilstm, reverse_within_lengths

@@ -1,0 +1,203 @@
+"""Keras 3 text classifiers for the IMDB case study (imports Keras when called).
+
+One builder covers every model of the chapter: the tutorial model S1
+(Embedding(5000, 15) -> Bidirectional(LSTM(10), merge_mode='sum') ->
+Dense(1, sigmoid)), its masked variant, the larger from-scratch BiLSTM and
+the one-way LSTM it is compared with. Inputs are the int32 id matrices of
+:func:`~bilstm_helpers.text_vectorize.vectorize`, x: (batch, maxlen), with
+``PAD_ID`` = 0 as padding.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import logging
+import os
+import sys
+import time
+from typing import Any
+
+import numpy as np
+
+POOLINGS = ("last", "max")
+
+
+def _keras():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import keras
+
+    return keras
+
+
+def build_text_classifier(num_words: int, maxlen: int, *, embedding_dim: int = 15,
+                          units: int = 10, bidirectional: bool = True,
+                          merge_mode: str | None = "sum", mask_zero: bool = False,
+                          pooling: str = "last", dropout: float = 0.0,
+                          learning_rate: float = 1e-3):
+    """Embedding -> (Bi)LSTM -> Dense(1, sigmoid), compiled with Adam and
+    binary cross-entropy (metric: accuracy).
+
+    Args:
+        num_words: ids 0..num_words-1 (the Embedding's input_dim).
+        maxlen: the padded length of the inputs, x: (batch, maxlen).
+        embedding_dim: size of each word vector.
+        units: the LSTM's hidden_size (per direction).
+        bidirectional: False gives a one-way (forward) LSTM.
+        merge_mode: how ``Bidirectional`` merges the directions ('sum', 'concat', ...).
+        mask_zero: mask the padding (id 0) so that the LSTM skips it.
+        pooling: 'last' classifies from the final state of each direction;
+            'max' takes the maximum over time of every step's output
+            (``return_sequences=True`` then ``GlobalMaxPooling1D``).
+        dropout: rate of a ``Dropout`` after the embedding and before the
+            Dense layer (0 = none).
+        learning_rate: Adam's step size.
+
+    Returns:
+        model: a compiled ``keras.Model``, (batch, maxlen) int ids ->
+            (batch, 1) probabilities of a positive review.
+    """
+    if pooling not in POOLINGS:
+        raise ValueError(f"pooling must be 'last' or 'max', got {pooling!r}; "
+                         "'last' is the tutorial's choice.")
+    if pooling == "max" and mask_zero:
+        raise ValueError("pooling='max' with mask_zero=True is not supported here: "
+                         "GlobalMaxPooling1D would take padded steps into the maximum. "
+                         "Use pooling='last' with the mask, or mask_zero=False.")
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"dropout must lie in [0, 1), got {dropout}; e.g. dropout=0.3.")
+    keras = _keras()
+    layers = keras.layers
+    inputs = keras.Input(shape=(maxlen,), dtype="int32", name="ids")
+    h = layers.Embedding(num_words, embedding_dim, mask_zero=mask_zero, name="embedding")(inputs)
+    if dropout:
+        h = layers.Dropout(dropout)(h)
+    lstm = layers.LSTM(units, return_sequences=pooling == "max", name="lstm")
+    h = layers.Bidirectional(lstm, merge_mode=merge_mode, name="bilstm")(h) if bidirectional else lstm(h)
+    if pooling == "max":
+        h = layers.GlobalMaxPooling1D(name="max_over_time")(h)
+    if dropout:
+        h = layers.Dropout(dropout)(h)
+    outputs = layers.Dense(1, activation="sigmoid", name="positive")(h)
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="binary_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
+
+def s1_model(maxlen: int = 300, mask_zero: bool = False):
+    """The tutorial's model (S1): Embedding(5000, 15) -> Bidirectional(LSTM(10),
+    merge_mode='sum') -> Dense(1, sigmoid); x: (batch, maxlen) -> (batch, 1)."""
+    return build_text_classifier(5000, maxlen, embedding_dim=15, units=10, merge_mode="sum",
+                                 mask_zero=mask_zero)
+
+
+def fit_timed(model, x: np.ndarray, y: np.ndarray, *, epochs: int, batch_size: int,
+              validation_data: tuple[np.ndarray, np.ndarray] | None = None,
+              budget_s: float | None = None) -> dict[str, Any]:
+    """``model.fit`` without progress bars, timed, optionally within a time budget.
+
+    Args:
+        x: (n, maxlen) int32 ids.
+        y: (n,) 0/1 labels.
+        epochs: the most epochs to run.
+        batch_size: examples per step.
+        validation_data: (x_val, y_val), scored after every epoch.
+        budget_s: stop training at the first batch that ends after this many
+            seconds (the epoch is cut short); None trains all epochs.
+
+    Returns:
+        run: a dict with ``seconds`` (training wall time), ``epochs_run``
+            (epochs started) and ``history`` (Keras's per-epoch metrics as
+            lists of floats).
+    """
+    keras = _keras()
+    start = time.perf_counter()
+
+    class Budget(keras.callbacks.Callback):
+        def __init__(self) -> None:
+            super().__init__()
+            self.epochs_run = 0
+
+        def on_epoch_begin(self, epoch, logs=None) -> None:
+            self.epochs_run = epoch + 1
+
+        def on_train_batch_end(self, batch, logs=None) -> None:
+            if budget_s is not None and time.perf_counter() - start > budget_s:
+                self.model.stop_training = True
+
+    budget = Budget()
+    history = model.fit(x, np.asarray(y, dtype="float32"), epochs=epochs, batch_size=batch_size,
+                        validation_data=validation_data, callbacks=[budget], verbose=0)
+    return {"seconds": time.perf_counter() - start, "epochs_run": budget.epochs_run,
+            "history": {k: [float(v) for v in vals] for k, vals in history.history.items()}}
+
+
+def predict_proba(model, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:
+    """Probabilities of a positive review; x: (n, maxlen) -> (n,)."""
+    return model.predict(x, batch_size=batch_size, verbose=0).reshape(-1)
+
+
+def accuracy(probabilities: np.ndarray, y: np.ndarray) -> float:
+    """Share of correct 0.5-threshold decisions; probabilities, y: (n,)."""
+    return float(np.mean((np.asarray(probabilities) > 0.5) == (np.asarray(y) == 1)))
+
+
+def direction_states(model, x: np.ndarray, batch_size: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+    """Final states of the two directions of a ``pooling='last'`` BiLSTM model.
+
+    Runs the model's embedding (with its mask, if any) and then the forward
+    and the backward layer of its ``Bidirectional`` separately, in one
+    compiled Keras model that shares the trained layers.
+
+    Args:
+        model: from :func:`~bilstm_helpers.keras_text.build_text_classifier`
+            with ``bidirectional=True``, ``pooling='last'``, ``dropout=0``.
+        x: (n, maxlen) int ids.
+
+    Returns:
+        h_forward: (n, units) the forward layer's state after the last
+            (unmasked) step.
+        h_backward: (n, units) the backward layer's state after the first.
+            With ``merge_mode='sum'`` the Dense layer sees their sum.
+    """
+    names = [layer.name for layer in model.layers]
+    if "bilstm" not in names or "max_over_time" in names or any("dropout" in n for n in names):
+        raise ValueError("direction_states needs a model from build_text_classifier with "
+                         "bidirectional=True, pooling='last' and dropout=0; got layers "
+                         f"{names}.")
+    keras = _keras()
+    # each call builds a new sub-model, which TensorFlow reports as "retracing": not a problem here
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    embedding, bilstm = model.get_layer("embedding"), model.get_layer("bilstm")
+    ids = keras.Input(shape=tuple(model.input_shape[1:]), dtype="int32")
+    vectors = embedding(ids)  # carries the mask when mask_zero=True
+    split = keras.Model(ids, [bilstm.forward_layer(vectors), bilstm.backward_layer(vectors)])
+    h_forward, h_backward = split.predict(np.asarray(x), batch_size=batch_size, verbose=0)
+    return np.asarray(h_forward), np.asarray(h_backward)
+
+
+def dense_proba(model, h: np.ndarray) -> np.ndarray:
+    """The model's output layer (``Dense(1, sigmoid)``, named 'positive')
+    applied to features h: (n, units) -> (n,) probabilities."""
+    dense = model.get_layer("positive")
+    kernel, bias = (np.asarray(w) for w in dense.get_weights())
+    return 1.0 / (1.0 + np.exp(-(np.asarray(h) @ kernel[:, 0] + bias[0])))
+
+
+def release_memory() -> bool:
+    """Collect garbage (dropped models) and hand freed heap memory back to the
+    operating system, so that the next model's training starts from a lower
+    resident size and the notebook's peak memory stays under Binder's limit.
+
+    Returns:
+        trimmed: True when glibc's ``malloc_trim`` was available (Linux) and
+        ran; elsewhere only the garbage collection runs.
+    """
+    gc.collect()
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return bool(ctypes.CDLL("libc.so.6").malloc_trim(0) >= 0)
+    except (OSError, AttributeError):
+        return False

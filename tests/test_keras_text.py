@@ -1,0 +1,85 @@
+"""bilstm_helpers.keras_text: the chapter's Keras models (small, fast)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("keras")
+
+from bilstm_helpers.keras_text import accuracy, build_text_classifier, fit_timed, predict_proba, s1_model
+
+
+def test_s1_model_layers_and_parameters() -> None:
+    model = s1_model(maxlen=300)
+    assert model.output_shape == (None, 1)
+    bilstm = model.get_layer("bilstm")
+    assert bilstm.merge_mode == "sum" and bilstm.forward_layer.units == 10
+    # embedding 5000*15; each direction 4*10*(15+10+1); dense 10+1 (sum keeps 10 features)
+    assert model.count_params() == 5000 * 15 + 2 * 4 * 10 * (15 + 10 + 1) + 11
+
+
+def test_one_way_and_max_pooling_shapes() -> None:
+    one_way = build_text_classifier(50, 8, units=4, bidirectional=False)
+    assert one_way.count_params() == 50 * 15 + 4 * 4 * (15 + 4 + 1) + 5
+    pooled = build_text_classifier(50, 8, units=4, merge_mode="concat", pooling="max", dropout=0.2)
+    x = np.random.default_rng(0).integers(0, 50, (3, 8)).astype("int32")
+    assert predict_proba(pooled, x).shape == (3,)
+
+
+def test_masked_model_ignores_padding() -> None:
+    model = build_text_classifier(20, 6, units=3, mask_zero=True)
+    probabilities = predict_proba(model, np.array([[0, 0, 0, 5, 6, 7], [0, 5, 6, 7, 0, 0]], "int32"))
+    assert probabilities[0] == pytest.approx(probabilities[1], abs=1e-6)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"pooling": "mean"}, "pooling must be 'last' or 'max'"),
+    ({"pooling": "max", "mask_zero": True}, "not supported here"),
+    ({"dropout": 1.0}, r"dropout must lie in \[0, 1\)"),
+])
+def test_bad_settings(kwargs: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        build_text_classifier(10, 4, **kwargs)
+
+
+def test_fit_timed_learns_and_stops_at_the_budget() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.integers(1, 20, (64, 5)).astype("int32")
+    y = (x[:, -1] > 10).astype("int32")  # the label is in the last id
+    model = build_text_classifier(20, 5, embedding_dim=4, units=4, learning_rate=0.05)
+    run = fit_timed(model, x, y, epochs=25, batch_size=32, validation_data=(x, y))
+    assert run["epochs_run"] == 25 and len(run["history"]["val_accuracy"]) == 25
+    assert accuracy(predict_proba(model, x), y) > 0.9
+    stopped = fit_timed(model, x, y, epochs=1000, batch_size=16, budget_s=0.0)
+    assert stopped["epochs_run"] == 1
+
+
+def test_accuracy() -> None:
+    assert accuracy(np.array([0.9, 0.2, 0.6, 0.4]), np.array([1, 0, 0, 0])) == 0.75
+
+
+@pytest.mark.parametrize("mask_zero", [False, True])
+def test_direction_states_add_up_to_the_model(mask_zero: bool) -> None:
+    from bilstm_helpers.keras_text import dense_proba, direction_states
+
+    model = build_text_classifier(20, 6, units=3, mask_zero=mask_zero)
+    x = np.array([[0, 0, 3, 5, 6, 7], [1, 2, 3, 4, 5, 6]], "int32")
+    h_forward, h_backward = direction_states(model, x, batch_size=1)
+    assert h_forward.shape == h_backward.shape == (2, 3)
+    np.testing.assert_allclose(dense_proba(model, h_forward + h_backward), predict_proba(model, x), atol=1e-5)
+
+
+def test_direction_states_needs_last_state_bilstm() -> None:
+    from bilstm_helpers.keras_text import direction_states
+
+    with pytest.raises(ValueError, match="pooling='last'"):
+        direction_states(build_text_classifier(10, 4, pooling="max"), np.zeros((1, 4), "int32"))
+
+
+def test_release_memory_runs() -> None:
+    import sys
+
+    from bilstm_helpers.keras_text import release_memory
+
+    assert release_memory() is sys.platform.startswith("linux")
