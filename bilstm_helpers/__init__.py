@@ -26,6 +26,7 @@ Modules:
     imdb       the IMDB reviews (aclImdb v1.0) from a local copy or a checked download
     text_vectorize  texts to padded int32 ids: vocabulary, padding, shuffled splits
     keras_text  Keras text classifiers (S1 and larger), timed training (imports Keras)
+    torch_text  the IMDB BiLSTM in PyTorch on ragged batches, masked max-pooling, text batches (imports PyTorch)
 """
 
 from .bilstm import BiLSTMParams, bilstm_backward, bilstm_forward, init_bilstm, reverse_within_lengths

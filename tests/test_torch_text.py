@@ -1,0 +1,81 @@
+import numpy as np
+import pytest
+
+from bilstm_helpers.torch_text import (TextBatches, imdb_bilstm_classifier, keras_like_init,
+                                       masked_max_over_time, predict_proba)
+
+torch = pytest.importorskip("torch")
+
+
+def test_masked_max_ignores_padded_steps():
+    output = torch.tensor([[[1.0], [5.0], [9.0]], [[-3.0], [-2.0], [7.0]]])
+    pooled = masked_max_over_time(output, torch.tensor([3, 2]))
+    assert pooled[:, 0].tolist() == [9.0, -2.0]
+
+
+def test_classifier_gives_one_logit_per_review_unchanged_by_padding_ids():
+    torch.manual_seed(0)
+    model = imdb_bilstm_classifier(50, 8, 4, dropout=0.3).eval()
+    ids = torch.randint(2, 50, (3, 6))
+    lengths = torch.tensor([6, 4, 2])
+    steps = torch.arange(6)[None, :]
+    other = torch.where(steps < lengths[:, None], ids, torch.randint(2, 50, (3, 6)))
+    logits = model(ids, lengths)
+    assert logits.shape == (3,)
+    torch.testing.assert_close(model(other, lengths), logits)  # padded ids are never read
+    torch.testing.assert_close(model(ids[1:2, :4], lengths[1:2]), logits[1:2], rtol=1e-5, atol=1e-6)
+
+
+def test_keras_like_init_sets_the_forget_bias_to_one():
+    model = imdb_bilstm_classifier(10, 4, 3)
+    keras_like_init(model)
+    assert model.lstm.bias_ih_l0[3:6].tolist() == [1.0] * 3
+    assert float(model.lstm.bias_hh_l0.detach().abs().sum()) == 0.0
+    assert float(model.embedding.weight.detach().abs().max()) <= 0.05
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"num_words": 0, "embedding_dim": 4, "hidden_size": 3}, "must be >= 1"),
+    ({"num_words": 10, "embedding_dim": 4, "hidden_size": 3, "dropout": 1.0}, "dropout"),
+])
+def test_classifier_rejects_bad_settings(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        imdb_bilstm_classifier(**kwargs)
+
+
+def test_batches_cut_to_the_longest_review_and_reshuffle_reproducibly():
+    x = np.array([[3, 4, 0, 0], [5, 0, 0, 0], [6, 7, 8, 0]])
+    batches = TextBatches(x, np.array([2, 1, 3]), np.array([1, 0, 1]), batch_size=2)
+    ids, lengths, labels = next(iter(batches))
+    assert ids.shape == (2, 2) and lengths.tolist() == [2, 1] and labels.dtype == torch.float32
+    assert len(batches) == 2
+    a = TextBatches(x, np.array([2, 1, 3]), np.array([1, 0, 1]), 1, shuffle=True, seed=1)
+    b = TextBatches(x, np.array([2, 1, 3]), np.array([1, 0, 1]), 1, shuffle=True, seed=1)
+    assert [int(t[1]) for t in a] == [int(t[1]) for t in b]
+
+
+def test_batches_reject_empty_reviews():
+    with pytest.raises(ValueError, match="drop empty reviews"):
+        TextBatches(np.zeros((2, 3), int), np.array([0, 2]), np.array([0, 1]), batch_size=2)
+
+
+def test_batches_reject_mismatched_shapes():
+    with pytest.raises(ValueError, match="lengths and labels"):
+        TextBatches(np.zeros((2, 3), int), np.array([1, 2, 3]), np.array([0, 1]), batch_size=2)
+
+
+def test_batches_reject_bad_batch_size():
+    with pytest.raises(ValueError, match="batch_size"):
+        TextBatches(np.ones((2, 3), int), np.array([1, 2]), np.array([0, 1]), batch_size=0)
+
+
+def test_predict_proba_keeps_row_order_and_rejects_shuffled_batches():
+    torch.manual_seed(0)
+    model = imdb_bilstm_classifier(20, 4, 3)
+    x = np.array([[3, 4, 0], [5, 0, 0], [6, 7, 8]])
+    p = predict_proba(model, TextBatches(x, np.array([2, 1, 3]), np.zeros(3), batch_size=2))
+    single = predict_proba(model, TextBatches(x[2:], np.array([3]), np.zeros(1), batch_size=1))
+    assert p.shape == (3,) and np.all((p > 0) & (p < 1))
+    np.testing.assert_allclose(p[2], single[0], rtol=1e-5)
+    with pytest.raises(ValueError, match="shuffle=False"):
+        predict_proba(model, TextBatches(x, np.array([2, 1, 3]), np.zeros(3), 2, shuffle=True))
