@@ -94,7 +94,7 @@ def s1_model(maxlen: int = 300, mask_zero: bool = False):
 
 def fit_timed(model, x: np.ndarray, y: np.ndarray, *, epochs: int, batch_size: int,
               validation_data: tuple[np.ndarray, np.ndarray] | None = None,
-              budget_s: float | None = None) -> dict[str, Any]:
+              budget_s: float | None = None, restore_best: bool = False) -> dict[str, Any]:
     """``model.fit`` without progress bars, timed, optionally within a time budget.
 
     Args:
@@ -105,6 +105,9 @@ def fit_timed(model, x: np.ndarray, y: np.ndarray, *, epochs: int, batch_size: i
         validation_data: (x_val, y_val), scored after every epoch.
         budget_s: stop training at the first batch that ends after this many
             seconds (the epoch is cut short); None trains all epochs.
+        restore_best: after training, keep the weights of the epoch with the
+            highest validation accuracy (needs ``validation_data``): the
+            number of epochs is then chosen on validation, deterministically.
 
     Returns:
         run: a dict with ``seconds`` (training wall time), ``epochs_run``
@@ -126,9 +129,15 @@ def fit_timed(model, x: np.ndarray, y: np.ndarray, *, epochs: int, batch_size: i
             if budget_s is not None and time.perf_counter() - start > budget_s:
                 self.model.stop_training = True
 
-    budget = Budget()
+    callbacks = [Budget()]
+    if restore_best:
+        if validation_data is None:
+            raise ValueError("restore_best=True chooses an epoch on validation: pass validation_data.")
+        callbacks.append(keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max", patience=epochs,
+                                                       restore_best_weights=True))
+    budget = callbacks[0]
     history = model.fit(x, np.asarray(y, dtype="float32"), epochs=epochs, batch_size=batch_size,
-                        validation_data=validation_data, callbacks=[budget], verbose=0)
+                        validation_data=validation_data, callbacks=callbacks, verbose=0)
     return {"seconds": time.perf_counter() - start, "epochs_run": budget.epochs_run,
             "history": {k: [float(v) for v in vals] for k, vals in history.history.items()}}
 

@@ -55,6 +55,22 @@ def test_fit_timed_learns_and_stops_at_the_budget() -> None:
     assert stopped["epochs_run"] == 1
 
 
+def test_fit_timed_restores_the_best_validation_epoch() -> None:
+    import keras
+
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    x = rng.integers(1, 30, (64, 6)).astype("int32")
+    y = (x[:, -1] > 15).astype("float32")
+    x_val = rng.integers(1, 30, (32, 6)).astype("int32")
+    y_val = (x_val[:, -1] > 15).astype("float32")
+    model = build_text_classifier(30, 6, units=4, learning_rate=0.05)
+    run = fit_timed(model, x, y, epochs=6, batch_size=16, validation_data=(x_val, y_val), restore_best=True)
+    assert accuracy(predict_proba(model, x_val), y_val) == pytest.approx(max(run["history"]["val_accuracy"]))
+    with pytest.raises(ValueError, match="pass validation_data"):
+        fit_timed(model, x, y, epochs=1, batch_size=16, restore_best=True)
+
+
 def test_accuracy() -> None:
     assert accuracy(np.array([0.9, 0.2, 0.6, 0.4]), np.array([1, 0, 0, 0])) == 0.75
 
