@@ -15,13 +15,13 @@ imports it when called.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from .checks import check_merge_mode
+from .runtime import import_keras
 from .toy_tasks import make_sequences
 
 #: Reading directions of :func:`~bilstm_helpers.keras_models.s4_model`:
@@ -30,13 +30,6 @@ from .toy_tasks import make_sequences
 #: ``backward_aligned`` flips the output back so that step t is scored against
 #: label t.
 KINDS = ("forward", "backward", "backward_aligned", "bidirectional")
-
-
-def _keras() -> Any:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    import keras
-
-    return keras
 
 
 def bidirectional_lstm_params(input_size: int, hidden_size: int) -> int:
@@ -66,7 +59,7 @@ def s4_model(kind: str = "bidirectional", merge_mode: str | None = "concat", hid
         A functional ``keras.Model``: x (batch, time, input_size) ->
         probabilities (batch, time, 1); Adam, binary cross-entropy.
     """
-    keras = _keras()
+    keras = import_keras()
     layers = keras.layers
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; use one of {KINDS}.")
@@ -97,7 +90,7 @@ def s0_model(timesteps: int = 5, n_features: int = 69) -> Any:
     return_sequences=True)) -> Dropout(0.5) -> Bidirectional(LSTM(8, tanh,
     return_sequences=True)) -> Flatten -> Dense(1, sigmoid): (batch, 1).
     """
-    keras = _keras()
+    keras = import_keras()
     layers = keras.layers
     return keras.Sequential([
         keras.Input(shape=(timesteps, n_features)),
@@ -127,7 +120,7 @@ class S4Runs:
 
 
 def _batches(x: np.ndarray, y: np.ndarray, batch_size: int) -> Any:
-    keras = _keras()
+    keras = import_keras()
     if keras.backend.backend() == "tensorflow":
         import tensorflow as tf
 
@@ -149,7 +142,7 @@ def reset_for_seed(model: Any, seed: int, **s4_settings: Any) -> Any:
         model: from ``s4_model(**s4_settings)``.
         s4_settings: the arguments that built ``model``.
     """
-    keras = _keras()
+    keras = import_keras()
     keras.utils.set_random_seed(seed)
     model.set_weights(s4_model(**s4_settings).get_weights())
     if model.optimizer.built:
@@ -178,7 +171,7 @@ def train_s4_runs(kind: str, seeds: list[int], merge_mode: str | None = "concat"
         epochs) and accuracy (len(seeds),) on ``test_sequences`` other fresh
         sequences.
     """
-    keras = _keras()
+    keras = import_keras()
     if not seeds or epochs < 1 or steps_per_epoch < 1 or batch_size < 1:
         raise ValueError("need at least one seed and epochs, steps_per_epoch, batch_size >= 1, got "
                          f"{len(seeds)} seeds, {epochs}, {steps_per_epoch}, {batch_size}.")

@@ -13,21 +13,15 @@ from __future__ import annotations
 import ctypes
 import gc
 import logging
-import os
 import sys
 import time
 from typing import Any
 
 import numpy as np
 
+from .runtime import import_keras
+
 POOLINGS = ("last", "max")
-
-
-def _keras():
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    import keras
-
-    return keras
 
 
 def build_text_classifier(num_words: int, maxlen: int, *, embedding_dim: int = 15,
@@ -66,7 +60,7 @@ def build_text_classifier(num_words: int, maxlen: int, *, embedding_dim: int = 1
                          "Use pooling='last' with the mask, or mask_zero=False.")
     if not 0.0 <= dropout < 1.0:
         raise ValueError(f"dropout must lie in [0, 1), got {dropout}; e.g. dropout=0.3.")
-    keras = _keras()
+    keras = import_keras()
     layers = keras.layers
     inputs = keras.Input(shape=(maxlen,), dtype="int32", name="ids")
     h = layers.Embedding(num_words, embedding_dim, mask_zero=mask_zero, name="embedding")(inputs)
@@ -114,7 +108,7 @@ def fit_timed(model, x: np.ndarray, y: np.ndarray, *, epochs: int, batch_size: i
             (epochs started) and ``history`` (Keras's per-epoch metrics as
             lists of floats).
     """
-    keras = _keras()
+    keras = import_keras()
     start = time.perf_counter()
 
     class Budget(keras.callbacks.Callback):
@@ -180,7 +174,7 @@ def direction_states(model, x: np.ndarray, batch_size: int = 256) -> tuple[np.nd
         raise ValueError("direction_states needs a model from build_text_classifier with "
                          "bidirectional=True, pooling='last' and dropout=0; got layers "
                          f"{names}.")
-    keras = _keras()
+    keras = import_keras()
     # each call builds a new sub-model, which TensorFlow reports as "retracing": not a problem here
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
     embedding, bilstm = model.get_layer("embedding"), model.get_layer("bilstm")

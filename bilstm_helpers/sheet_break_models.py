@@ -10,24 +10,18 @@ scikit-learn.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
 
-
-def _keras():
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    import keras
-
-    return keras
+from .runtime import import_keras
 
 
 def false_positive_rate(threshold: float = 0.5, name: str = "fpr") -> Any:
     """A Keras metric: FP / (FP + TN) from ``keras.metrics.FalsePositives``
     and ``keras.metrics.TrueNegatives`` at ``threshold`` (0 when there are no
     negatives yet)."""
-    keras = _keras()
+    keras = import_keras()
 
     class FalsePositiveRate(keras.metrics.Metric):
         def __init__(self, threshold: float = 0.5, name: str = "fpr", **kwargs: Any) -> None:
@@ -58,7 +52,7 @@ def sheet_break_metrics(threshold: float = 0.5) -> list:
     """S0's metrics: accuracy, recall, F1 and false-positive rate (Keras), plus
     the area under the precision-recall curve (``pr_auc``), which does not
     depend on a threshold and is what early stopping watches."""
-    keras = _keras()
+    keras = import_keras()
     return ["accuracy", keras.metrics.Recall(thresholds=threshold, name="recall"),
             keras.metrics.F1Score(average="micro", threshold=threshold, name="f1"),
             false_positive_rate(threshold), keras.metrics.AUC(curve="PR", name="pr_auc")]
@@ -75,7 +69,7 @@ def build_sheet_break_model(lookback: int, n_features: int, bidirectional: bool 
     ``bidirectional=False`` gives the one-way baseline with the same units.
     Input x: (batch, lookback, n_features); output: (batch, 1) probabilities.
     """
-    keras = _keras()
+    keras = import_keras()
     layers = keras.layers
 
     def recurrent(size: int) -> Any:
@@ -116,7 +110,7 @@ def train_sheet_break_model(data: Any, seed: int, bidirectional: bool = True,
         (model, history): history maps each metric (``loss``, ``val_f1``, ...)
         to its per-epoch values.
     """
-    keras = _keras()
+    keras = import_keras()
     keras.utils.set_random_seed(seed)
     model = build_sheet_break_model(data.x_train.shape[1], data.x_train.shape[2], bidirectional,
                                     learning_rate=learning_rate)
@@ -136,7 +130,7 @@ def predict_proba(model: Any, x: np.ndarray, batch_size: int = 4096) -> np.ndarr
     ``batch_size``; unlike ``model.predict`` this traces no new function for
     every model, so evaluating many models prints no retracing warnings.
     """
-    keras = _keras()
+    keras = import_keras()
     chunks = [keras.ops.convert_to_numpy(model(x[i:i + batch_size], training=False))
               for i in range(0, len(x), batch_size)]
     return np.concatenate(chunks).reshape(-1).astype(np.float64)
