@@ -87,28 +87,42 @@ def evaluate(model: Any, batches: Iterable[Batch], loss_fn: Callable[..., Any]) 
 
 def fit(model: Any, train_batches: Iterable[Batch], loss_fn: Callable[..., Any], optimizer: Any,
         epochs: int, valid_batches: Iterable[Batch] | None = None,
-        progress: bool = True) -> dict[str, list[float]]:
+        progress: bool = True, restore_best: bool = False) -> dict[str, Any]:
     """Train for ``epochs`` epochs; an outer ``tqdm`` bar counts the epochs.
 
     ``train_batches`` (and ``valid_batches``) must be re-iterable, e.g. a
     ``DataLoader`` or a list of batches.
 
+    Args:
+        restore_best: after training, load the weights of the epoch with the
+            lowest validation loss (needs ``valid_batches``), so that the
+            number of epochs is chosen on validation, never on test data.
+
     Returns:
         ``{"train_loss": [...], "valid_loss": [...]}``, one value per epoch
-        (``valid_loss`` empty when no validation batches are given).
+        (``valid_loss`` empty when no validation batches are given), plus
+        ``"best_epoch"`` (1-based) when ``restore_best`` is set.
     """
     from tqdm import tqdm
 
     if epochs < 1:
         raise ValueError(f"epochs must be >= 1, got {epochs}.")
-    history: dict[str, list[float]] = {"train_loss": [], "valid_loss": []}
+    if restore_best and valid_batches is None:
+        raise ValueError("restore_best=True chooses an epoch on validation: pass valid_batches.")
+    history: dict[str, Any] = {"train_loss": [], "valid_loss": []}
+    best_state = None
     bar = tqdm(range(epochs), desc="epochs", disable=not progress, mininterval=1.0)
-    for _ in bar:
+    for epoch in bar:
         history["train_loss"].append(
             train_epoch(model, train_batches, loss_fn, optimizer, progress=progress))
         if valid_batches is not None:
             history["valid_loss"].append(evaluate(model, valid_batches, loss_fn))
+            if restore_best and history["valid_loss"][-1] == min(history["valid_loss"]):
+                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                history["best_epoch"] = epoch + 1
         bar.set_postfix(loss=f"{history['train_loss'][-1]:.4f}", refresh=False)
+    if best_state is not None:
+        model.load_state_dict(best_state)
     return history
 
 

@@ -39,6 +39,35 @@ def test_fit_lowers_the_loss_and_records_each_epoch():
     assert evaluate(model, batches, torch.nn.functional.mse_loss) == pytest.approx(history["valid_loss"][-1])
 
 
+def test_restore_best_keeps_the_epoch_with_the_lowest_validation_loss():
+    # training pulls the weights towards y = 2x; validation wants y = x, where the weights start,
+    # so the validation loss rises every epoch and the first epoch is the best
+    x = torch.linspace(-1, 1, 16)[:, None]
+    train, valid = [(x, 2 * x)], [(x, x)]
+    for restore_best in (False, True):
+        model = torch.nn.Linear(1, 1, bias=False)
+        with torch.no_grad():
+            model.weight.fill_(1.0)
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.3)
+        history = fit(model, train, torch.nn.functional.mse_loss, optimizer, epochs=4,
+                      valid_batches=valid, progress=False, restore_best=restore_best)
+        losses = history["valid_loss"]
+        assert losses == sorted(losses) and losses[0] < losses[-1]
+        final = evaluate(model, valid, torch.nn.functional.mse_loss)
+        if restore_best:
+            assert history["best_epoch"] == 1 and final == pytest.approx(losses[0])
+        else:
+            assert "best_epoch" not in history and final == pytest.approx(losses[-1])
+
+
+def test_restore_best_needs_validation_batches():
+    model = torch.nn.Linear(2, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match="pass valid_batches"):
+        fit(model, regression_batches(), torch.nn.functional.mse_loss, optimizer, epochs=1,
+            restore_best=True)
+
+
 def test_train_epoch_rejects_a_batch_without_targets():
     model = torch.nn.Linear(2, 1)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
