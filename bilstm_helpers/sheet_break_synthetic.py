@@ -14,10 +14,12 @@ contains is invented, from the documented parameters of :class:`TwinParams`:
 * breaks (``y = 1``), with a minimum gap between them. Before a break, over
   the previous ``lead_rows`` rows (10-20 minutes), a few sensors of a
   precursor pool show drift, rising variance or an oscillation, growing
-  toward the break, with a strength drawn per break; some breaks have none;
+  toward the break (faster and faster: as ``ramp ** growth``, with ``ramp``
+  rising linearly to 1 at the last row before the break), with a strength
+  drawn per break; some breaks have none;
 * after a break, a restart transient in a few sensors;
-* decoys: drift episodes like the precursors' drift, of similar strength, that
-  lead to no break.
+* decoys: drift episodes like the precursors' drift, of overlapping strength,
+  that lead to no break.
 
 The sign and phase of the variance and oscillation precursors are random,
 so no fixed linear combination of the raw values detects them; the drift
@@ -60,6 +62,10 @@ class TwinParams:
             5-10 rows are 10-20 minutes.
         strength: range of a break's precursor strength in sensor sds at the
             break; ``p_absent``: chance that a break has no precursor.
+        growth: exponent of the precursor's growth over its ``lead_rows``
+            (1: linear; 2: the last rows before a break stand out more from
+            the earlier ones, so that "a break within 4 minutes" is
+            learnable, though the rows before those still look alike).
         n_decoys: drift episodes that lead to no break; ``decoy_strength``:
             their strength range.
         restart_rows: length of the restart transient after a break.
@@ -83,7 +89,8 @@ class TwinParams:
     pool: tuple[int, ...] = field(default=(2, 5, 9, 14, 17))
     per_break: tuple[int, int] = (3, 5)
     lead_rows: tuple[int, int] = (5, 10)
-    strength: tuple[float, float] = (3.0, 6.0)
+    strength: tuple[float, float] = (4.0, 8.0)
+    growth: float = 2.0
     p_absent: float = 0.15
     n_decoys: int = 150
     decoy_strength: tuple[float, float] = (2.0, 5.0)
@@ -149,10 +156,10 @@ def _place(rng: np.random.Generator, count: int, low: int, high: int, gap: int,
 
 
 def _episode(rng: np.random.Generator, z: np.ndarray, end: int, lead: int, strength: float,
-             sensors: np.ndarray, kinds: list[str]) -> None:
+             sensors: np.ndarray, kinds: list[str], growth: float = 1.0) -> None:
     """Add a precursor over rows end-lead .. end-1 of z (n_rows, sensors), in place."""
     steps = np.arange(lead)
-    ramp = (steps + 1) / lead
+    ramp = ((steps + 1) / lead) ** growth
     for sensor, kind in zip(sensors, kinds):
         if kind == "drift":
             signal = rng.choice([-1.0, 1.0]) * ramp
@@ -192,7 +199,7 @@ def make_sheet_breaks(seed: int = 0, params: TwinParams | None = None) -> Synthe
             y[row] = 1
             strength = 0.0 if rng.random() < p.p_absent else float(rng.uniform(*p.strength))
             behaviours = [str(k) for k in rng.choice(KINDS, size=len(sensors))]
-            _episode(rng, z, row, lead, strength, sensors, behaviours)
+            _episode(rng, z, row, lead, strength, sensors, behaviours, p.growth)
             tail = min(p.restart_rows, p.n_rows - row)
             z[row:row + tail, restart] -= 3.0 * np.exp(-np.arange(tail) / 3.0)[:, None]
             end = row
@@ -200,7 +207,7 @@ def make_sheet_breaks(seed: int = 0, params: TwinParams | None = None) -> Synthe
             strength = float(rng.uniform(*p.decoy_strength))
             behaviours = ["drift"] * len(sensors)
             end = row + 1
-            _episode(rng, z, end, lead, strength, sensors, behaviours)
+            _episode(rng, z, end, lead, strength, sensors, behaviours, p.growth)
         events.append({"kind": kind, "row": row, "onset": end - lead, "strength": strength,
                        "sensors": [_continuous(int(s)) for s in sensors], "behaviours": behaviours})
     means = rng.choice([-1.0, 1.0], n) * 10 ** rng.uniform(-2, 2.7, n)

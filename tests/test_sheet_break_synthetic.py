@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from bilstm_helpers.sheet_break_data import COLUMNS, validate_sheet_breaks
-from bilstm_helpers.sheet_break_synthetic import TwinParams, make_sheet_breaks, write_csv
+from bilstm_helpers.sheet_break_synthetic import TwinParams, _episode, make_sheet_breaks, write_csv
 
 SMALL = TwinParams(n_rows=1500, n_breaks=12, n_decoys=10, min_gap=40, grade_run=300)
 
@@ -64,6 +64,15 @@ def test_events_and_precursors(twin) -> None:
     episode = np.abs(np.diff(x[row["onset"]:row["row"]])).mean()
     assert episode > np.abs(np.diff(x)).mean()
     assert set(sum(events["behaviours"], [])) <= {"drift", "variance", "oscillation"}
+
+
+def test_precursor_grows_as_a_power_of_the_ramp() -> None:
+    for growth in (1.0, 2.0):
+        z = np.zeros((20, 1))
+        _episode(np.random.default_rng(0), z, end=15, lead=5, strength=2.0,
+                 sensors=np.array([0]), kinds=["drift"], growth=growth)
+        np.testing.assert_allclose(np.abs(z[10:15, 0]), 2.0 * (np.arange(1, 6) / 5) ** growth)
+        assert not z[:10].any() and not z[15:].any()  # only the lead rows before the end
 
 
 def test_absent_precursors() -> None:
