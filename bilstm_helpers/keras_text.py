@@ -22,6 +22,8 @@ import numpy as np
 from .runtime import import_keras
 
 POOLINGS = ("last", "max")
+#: What ``fit_timed(restore_best=True)`` can choose the epoch on, and in which direction.
+MONITORS = {"val_accuracy": "max", "val_loss": "min"}
 
 
 def build_text_classifier(num_words: int, maxlen: int, *, embedding_dim: int = 15,
@@ -88,7 +90,8 @@ def s1_model(maxlen: int = 300, mask_zero: bool = False):
 
 def fit_timed(model, x: np.ndarray, y: np.ndarray, *, epochs: int, batch_size: int,
               validation_data: tuple[np.ndarray, np.ndarray] | None = None,
-              budget_s: float | None = None, restore_best: bool = False) -> dict[str, Any]:
+              budget_s: float | None = None, restore_best: bool = False,
+              monitor: str = "val_accuracy") -> dict[str, Any]:
     """``model.fit`` without progress bars, timed, optionally within a time budget.
 
     Args:
@@ -102,12 +105,18 @@ def fit_timed(model, x: np.ndarray, y: np.ndarray, *, epochs: int, batch_size: i
         restore_best: after training, keep the weights of the epoch with the
             highest validation accuracy (needs ``validation_data``): the
             number of epochs is then chosen on validation, deterministically.
+        monitor: what ``restore_best`` maximizes, 'val_accuracy', or
+            minimizes, 'val_loss'.
 
     Returns:
         run: a dict with ``seconds`` (training wall time), ``epochs_run``
-            (epochs started) and ``history`` (Keras's per-epoch metrics as
-            lists of floats).
+            (epochs started), ``history`` (Keras's per-epoch metrics as
+            lists of floats) and, with ``restore_best``, ``best_epoch``
+            (1-based, the epoch whose weights the model keeps).
     """
+    if monitor not in MONITORS:
+        raise ValueError(f"monitor must be one of {sorted(MONITORS)}, got {monitor!r}; "
+                         "e.g. monitor='val_loss'.")
     keras = import_keras()
     start = time.perf_counter()
 
@@ -127,13 +136,17 @@ def fit_timed(model, x: np.ndarray, y: np.ndarray, *, epochs: int, batch_size: i
     if restore_best:
         if validation_data is None:
             raise ValueError("restore_best=True chooses an epoch on validation: pass validation_data.")
-        callbacks.append(keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max", patience=epochs,
-                                                       restore_best_weights=True))
+        callbacks.append(keras.callbacks.EarlyStopping(monitor=monitor, mode=MONITORS[monitor],
+                                                       patience=epochs, restore_best_weights=True))
     budget = callbacks[0]
     history = model.fit(x, np.asarray(y, dtype="float32"), epochs=epochs, batch_size=batch_size,
                         validation_data=validation_data, callbacks=callbacks, verbose=0)
-    return {"seconds": time.perf_counter() - start, "epochs_run": budget.epochs_run,
-            "history": {k: [float(v) for v in vals] for k, vals in history.history.items()}}
+    run = {"seconds": time.perf_counter() - start, "epochs_run": budget.epochs_run,
+           "history": {k: [float(v) for v in vals] for k, vals in history.history.items()}}
+    if restore_best:
+        scores = np.asarray(run["history"][monitor])
+        run["best_epoch"] = int(np.argmax(scores) if MONITORS[monitor] == "max" else np.argmin(scores)) + 1
+    return run
 
 
 def predict_proba(model, x: np.ndarray, batch_size: int = 256) -> np.ndarray:

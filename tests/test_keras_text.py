@@ -67,8 +67,19 @@ def test_fit_timed_restores_the_best_validation_epoch() -> None:
     model = build_text_classifier(30, 6, units=4, learning_rate=0.05)
     run = fit_timed(model, x, y, epochs=6, batch_size=16, validation_data=(x_val, y_val), restore_best=True)
     assert accuracy(predict_proba(model, x_val), y_val) == pytest.approx(max(run["history"]["val_accuracy"]))
+    assert run["history"]["val_accuracy"][run["best_epoch"] - 1] == max(run["history"]["val_accuracy"])
     with pytest.raises(ValueError, match="pass validation_data"):
         fit_timed(model, x, y, epochs=1, batch_size=16, restore_best=True)
+
+    keras.utils.set_random_seed(0)
+    model = build_text_classifier(30, 6, units=4, learning_rate=0.2)
+    run = fit_timed(model, x, y, epochs=6, batch_size=16, validation_data=(x_val, y_val), restore_best=True,
+                    monitor="val_loss")
+    losses = run["history"]["val_loss"]
+    assert losses[run["best_epoch"] - 1] == min(losses) and min(losses) < losses[-1]  # not just the last epoch
+    assert model.evaluate(x_val, y_val, verbose=0)[0] == pytest.approx(min(losses), rel=1e-5)
+    with pytest.raises(ValueError, match="monitor must be one of"):
+        fit_timed(model, x, y, epochs=1, batch_size=16, monitor="accuracy")
 
 
 def test_accuracy() -> None:
