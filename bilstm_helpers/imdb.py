@@ -256,3 +256,35 @@ def load_imdb(path: str | os.PathLike | None = None, per_class: int | None = PER
                     f"reviews, expected {per_class} of each. The copy is incomplete or not aclImdb "
                     f"v1.0: replace it with the archive from {IMDB_URL}.")
     return data
+
+
+def subsample(data: ImdbData, n_train: int, n_test: int, seed: int = 0) -> ImdbData:
+    """Random reviews of each split, in their original order (quick mode's subsets).
+
+    Each chapter that needs a smaller data set draws it with the same call, so
+    the chapters see the same reviews. With ``n_train == len(data.train)`` and
+    ``n_test == len(data.test)`` the data come back unchanged.
+
+    Args:
+        data: both splits, e.g. from :func:`~bilstm_helpers.imdb.load_imdb`.
+        n_train: reviews to keep from ``data.train`` (n,), at most its size.
+        n_test: reviews to keep from ``data.test``, at most its size.
+        seed: seeds the NumPy generator that draws the train rows, then the test rows.
+
+    Returns:
+        data: an :class:`~bilstm_helpers.imdb.ImdbData` with ``n_train`` and
+            ``n_test`` reviews, texts, labels, ratings and ids still aligned,
+            and the same ``source``.
+    """
+    splits = {"train": (data.train, n_train), "test": (data.test, n_test)}
+    for name, (split, n) in splits.items():
+        if not 1 <= n <= len(split):
+            raise ValueError(f"n_{name}={n}, but the {name} split has {len(split)} reviews: "
+                             f"ask for 1 to {len(split)}.")
+    rng = np.random.default_rng(seed)
+    kept = {}
+    for name, (split, n) in splits.items():
+        rows = np.sort(rng.choice(len(split), n, replace=False))
+        kept[name] = ImdbSplit(texts=[split.texts[i] for i in rows], labels=split.labels[rows],
+                               ratings=split.ratings[rows], ids=split.ids[rows])
+    return ImdbData(train=kept["train"], test=kept["test"], source=data.source)

@@ -10,8 +10,6 @@ the one-way LSTM it is compared with. Inputs are the int32 id matrices of
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import logging
 import sys
 import time
@@ -204,21 +202,3 @@ def dense_proba(model, h: np.ndarray) -> np.ndarray:
     dense = model.get_layer("positive")
     kernel, bias = (np.asarray(w) for w in dense.get_weights())
     return 1.0 / (1.0 + np.exp(-(np.asarray(h) @ kernel[:, 0] + bias[0])))
-
-
-def release_memory() -> bool:
-    """Collect garbage (dropped models) and hand freed heap memory back to the
-    operating system, so that the next model's training starts from a lower
-    resident size and the notebook's peak memory stays under Binder's limit.
-
-    Returns:
-        trimmed: True when glibc's ``malloc_trim`` was available (Linux) and
-        ran; elsewhere only the garbage collection runs.
-    """
-    gc.collect()
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        return bool(ctypes.CDLL("libc.so.6").malloc_trim(0) >= 0)
-    except (OSError, AttributeError):
-        return False

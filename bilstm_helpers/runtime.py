@@ -8,6 +8,8 @@ quick mode, never weakened.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import json
 import os
 import random
@@ -104,6 +106,24 @@ def record_notebook_run(notebook: str) -> dict[str, Any]:
     return row
 
 
+def release_memory() -> bool:
+    """Collect garbage (dropped models) and hand freed heap memory back to the
+    operating system, so that the next model's training starts from a lower
+    resident size and the notebook's peak memory stays under Binder's limit.
+
+    Returns:
+        trimmed: True when glibc's ``malloc_trim`` was available (Linux) and
+        ran; elsewhere only the garbage collection runs.
+    """
+    gc.collect()
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return bool(ctypes.CDLL("libc.so.6").malloc_trim(0) >= 0)
+    except (OSError, AttributeError):
+        return False
+
+
 def write_results(name: str, values: dict[str, Any]) -> Path:
     """Write ``values`` (plus the run mode) to ``results/<name>.json``.
 
@@ -116,6 +136,28 @@ def write_results(name: str, values: dict[str, Any]) -> Path:
     record = {"name": name, "quick_mode": quick_mode(), **values}
     path.write_text(json.dumps(record, indent=2, default=_to_builtin) + "\n")
     return path
+
+
+def read_results(name: str, written_by: str) -> dict[str, Any]:
+    """Read ``results/<name>.json`` as written by another notebook of this run mode.
+
+    In quick mode the file is read from ``results/quick/``, where quick runs
+    write, so a page never mixes a quick run's figures with a full run's.
+
+    Args:
+        name: the results file's stem, as given to ``write_results``.
+        written_by: the notebook that writes it (named in the error message).
+
+    Raises:
+        FileNotFoundError: the file is not there; the message says which
+            notebook to run first.
+    """
+    folder = results_dir() / "quick" if quick_mode() else results_dir()
+    path = folder / f"{name}.json"
+    if not path.exists():
+        mode = "in quick mode (BILSTM_QUICK=1) " if quick_mode() else ""
+        raise FileNotFoundError(f"{path} not found: run {written_by} {mode}first; it writes this file.")
+    return json.loads(path.read_text())
 
 
 def _to_builtin(value: Any) -> Any:

@@ -166,3 +166,24 @@ def test_wrong_counts_are_reported(tmp_path: Path) -> None:
 def test_full_data_set_counts_by_default(tmp_path: Path) -> None:
     with pytest.raises(ImdbDataError, match="expected 12500 of each"):
         load_imdb(make_folder(tmp_path))
+
+
+def test_subsample_keeps_rows_aligned_and_in_order(tmp_path: Path) -> None:
+    data = load_imdb(make_folder(tmp_path), per_class=PER_CLASS)
+    small = imdb.subsample(data, n_train=4, n_test=2, seed=0)
+    assert (len(small.train), len(small.test), small.source) == (4, 2, data.source)
+    for part, full in ((small.train, data.train), (small.test, data.test)):
+        rows = [full.texts.index(t) for t in part.texts]
+        assert rows == sorted(rows)  # original order, so still sorted by label
+        for key in ("labels", "ratings", "ids"):
+            np.testing.assert_array_equal(getattr(part, key), getattr(full, key)[rows])
+    again = imdb.subsample(data, n_train=4, n_test=2, seed=0)
+    assert again.train.texts == small.train.texts and again.test.texts == small.test.texts
+    whole = imdb.subsample(data, n_train=len(data.train), n_test=len(data.test))
+    assert whole.train.texts == data.train.texts and whole.test.texts == data.test.texts
+
+
+def test_subsample_larger_than_the_split_is_refused(tmp_path: Path) -> None:
+    data = load_imdb(make_folder(tmp_path), per_class=PER_CLASS)
+    with pytest.raises(ValueError, match=r"n_test=7, but the test split has 6 reviews: ask for 1 to 6"):
+        imdb.subsample(data, n_train=2, n_test=7)

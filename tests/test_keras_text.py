@@ -102,11 +102,3 @@ def test_direction_states_needs_last_state_bilstm() -> None:
 
     with pytest.raises(ValueError, match="pooling='last'"):
         direction_states(build_text_classifier(10, 4, pooling="max"), np.zeros((1, 4), "int32"))
-
-
-def test_release_memory_runs() -> None:
-    import sys
-
-    from bilstm_helpers.keras_text import release_memory
-
-    assert release_memory() is sys.platform.startswith("linux")

@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from bilstm_helpers import runtime
 
@@ -23,6 +24,22 @@ def test_write_results_keeps_quick_runs_apart(monkeypatch, tmp_path):
                                             "accuracy": 0.5, "curve": [0, 1]}
     monkeypatch.setenv("BILSTM_QUICK", "1")
     assert runtime.write_results("demo", {}) == tmp_path / "quick" / "demo.json"
+
+
+def test_read_results_reads_the_same_run_mode(monkeypatch, tmp_path):
+    monkeypatch.setenv("BILSTM_RESULTS_DIR", str(tmp_path))
+    monkeypatch.delenv("BILSTM_QUICK", raising=False)
+    runtime.write_results("demo", {"accuracy": 0.9})
+    assert runtime.read_results("demo", written_by="chapter X")["accuracy"] == 0.9
+    monkeypatch.setenv("BILSTM_QUICK", "1")  # a quick run never reads the full run's figures
+    with pytest.raises(FileNotFoundError, match=r"run chapter X in quick mode \(BILSTM_QUICK=1\) first"):
+        runtime.read_results("demo", written_by="chapter X")
+    runtime.write_results("demo", {"accuracy": 0.6})
+    assert runtime.read_results("demo", written_by="chapter X")["accuracy"] == 0.6
+
+
+def test_release_memory_runs():
+    assert runtime.release_memory() is sys.platform.startswith("linux")
 
 
 def test_seed_everything_makes_numpy_repeatable():
