@@ -11,6 +11,7 @@ Modules:
     gradcheck  finite-difference gradient checks
     toy_tasks  synthetic sequence tasks (cumulative sums)
     experiments  seeded training runs on the toy tasks
+    seed_stats  comparing two set-ups by several seeds each: difference of means, standard error
     checks     input validation with errors that say how to fix the input
     runtime    quick mode, seeds, results files
     plots      the book's matplotlib figures (imports matplotlib)
