@@ -11,7 +11,7 @@ than that says nothing about the set-ups.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -42,10 +42,6 @@ class SeedComparison:
     difference: float
     standard_error: float
     single_run_sd: float
-
-    def as_dict(self) -> dict[str, Any]:
-        """The fields as a plain dict (for ``write_results``)."""
-        return asdict(self)
 
 
 def _scores(name: str, values: Any) -> np.ndarray:
