@@ -100,11 +100,11 @@ def fit_timed(model, x: np.ndarray, y: np.ndarray, *, epochs: int, batch_size: i
         validation_data: (x_val, y_val), scored after every epoch.
         budget_s: stop training at the first batch that ends after this many
             seconds (the epoch is cut short); None trains all epochs.
-        restore_best: after training, keep the weights of the epoch with the
-            highest validation accuracy (needs ``validation_data``): the
-            number of epochs is then chosen on validation, deterministically.
+        restore_best: after training, keep the weights of the best epoch by
+            ``monitor`` (needs ``validation_data``): the number of epochs is
+            then chosen on validation, deterministically.
         monitor: what ``restore_best`` maximizes, 'val_accuracy', or
-            minimizes, 'val_loss'.
+            minimizes, 'val_loss' (see ``MONITORS``).
 
     Returns:
         run: a dict with ``seconds`` (training wall time), ``epochs_run``
