@@ -7,7 +7,7 @@ numbers (outputs, ``h_n``, ``c_n`` and every gradient) from plain padded runs
 of PyTorch's fused LSTM, one layer at a time. The trick is one extra input
 feature, a *padding flag* (1 at padded steps, 0 at real ones), whose weights
 are so large that at a padded step the input gate is exactly 0 and the forget
-gate exactly 1 (see ``_freeze_column``). Then at a padded step
+gate exactly 1 (:func:`padding_flag_column`). Then at a padded step
 
 - the cell state does not change: ``c_t = 1 * c_{t-1} + 0 * g_t``, so after
   the padding that *follows* a sequence, ``c`` is still its value at the
@@ -124,30 +124,65 @@ def _direction_weights(lstm: Any, layer: int, reverse: bool) -> list[Tensor]:
     return [getattr(lstm, name + suffix) for name in names]
 
 
-def _freeze_column(weights: list[Tensor], has_bias: bool, hidden: int) -> Tensor:
-    """Weights (4H, 1) of the padding flag: a forget gate of exactly 1 and an
-    input gate of exactly 0 wherever the flag is 1.
+def padding_flag_column(weight_hh: Tensor, bias: Tensor | None = None,
+                        weight_hr: Tensor | None = None) -> Tensor:
+    """The input weights (4H, 1) of the padding flag of one direction.
 
-    At a padded step the input is 0, so the gate pre-activations are the flag's
-    weight plus ``weight_hh @ h + biases``; ``bound`` is the largest that sum can
-    be (``|h| <= 1``, or ``|weight_hr|`` row sums with ``proj_size``). Adding
-    ``bound + 800`` saturates the sigmoid in float32 and float64, so
-    ``c_t = 1 * c_{t-1} + 0 * g_t`` keeps the cell state bit for bit, and the
-    gradients through the saturated gates are exactly zero.
+    At a padded step the input is 0 and the flag is 1, so the pre-activation
+    of gate row ``j`` is ``column[j] + (weight_hh @ h)[j] + bias[j]``.
+    ``bound[j]`` is the largest the last two terms can be in absolute value
+    (``|h| <= 1``, or ``|h| <=`` the row sums of ``|weight_hr|`` with
+    ``proj_size``). The column is ``-(max(bound) + 800)`` on the input-gate
+    rows and ``+(max(bound) + 800)`` on the forget-gate rows (PyTorch's gate
+    order is i, f, g, o) and 0 elsewhere, so in float32 and float64
+
+        i_t = sigmoid(<= -800) = 0 exactly,   f_t = sigmoid(>= 800) = 1 exactly,
+        c_t = f_t * c_{t-1} + i_t * g_t = c_{t-1} bit for bit,
+
+    and the gradients through the two saturated gates are exactly zero. The
+    cell state therefore freezes at padded steps, and a zero state stays zero.
+
+    Args:
+        weight_hh: (4H, P) recurrent weights of one direction (P = H without
+            ``proj_size``).
+        bias: (4H,) ``bias_ih + bias_hh``, or None for a layer without biases.
+        weight_hr: (P, H) projection weights with ``proj_size``, else None.
+
+    Returns:
+        (4H, 1) column, same dtype and device as ``weight_hh``, no gradient.
+
+    Raises:
+        ValueError: if ``weight_hh`` is not (4H, P) or ``bias`` not (4H,).
     """
     import torch
 
+    if weight_hh.dim() != 2 or weight_hh.shape[0] % 4:
+        raise ValueError(f"weight_hh must be (4 * hidden, P), got shape {tuple(weight_hh.shape)}; "
+                         "pass e.g. lstm.weight_hh_l0.")
+    hidden = weight_hh.shape[0] // 4
+    if bias is not None and tuple(bias.shape) != (4 * hidden,):
+        raise ValueError(f"bias must be (4 * hidden,) = ({4 * hidden},), got {tuple(bias.shape)}; "
+                         "pass lstm.bias_ih_l0 + lstm.bias_hh_l0.")
     with torch.no_grad():
-        w_hh = weights[1]
-        h_max = weights[-1].abs().sum(1).max() if len(weights) in (3, 5) else 1.0
-        bound = w_hh.abs().sum(1) * h_max
-        if has_bias:
-            bound = bound + (weights[2] + weights[3]).abs()
+        h_max = weight_hr.abs().sum(1).max() if weight_hr is not None else 1.0
+        bound = weight_hh.abs().sum(1) * h_max
+        if bias is not None:
+            bound = bound + bias.abs()
         big = float(bound.max()) + 800.0
-        column = w_hh.new_zeros(4 * hidden, 1)
+        column = weight_hh.new_zeros(4 * hidden, 1)
         column[:hidden] = -big  # input gate i -> 0
         column[hidden : 2 * hidden] = big  # forget gate f -> 1
     return column
+
+
+def _flag_column(weights: list[Tensor], has_bias: bool) -> Tensor:
+    """:func:`padding_flag_column` from one direction's weight list (:func:`_direction_weights`)."""
+    import torch
+
+    with torch.no_grad():
+        bias = weights[2] + weights[3] if has_bias else None
+    weight_hr = weights[-1] if len(weights) in (3, 5) else None
+    return padding_flag_column(weights[1], bias, weight_hr)
 
 
 def _run(x: Tensor, flag: Tensor, h0: Tensor, c0: Tensor, directions: list[list[Tensor]],
@@ -165,10 +200,9 @@ def _run(x: Tensor, flag: Tensor, h0: Tensor, c0: Tensor, directions: list[list[
     """
     import torch
 
-    hidden = c0.shape[2]
     weights = []
     for w in directions:
-        weights += [torch.cat([w[0], _freeze_column(w, has_bias, hidden)], dim=1), *w[1:]]
+        weights += [torch.cat([w[0], _flag_column(w, has_bias)], dim=1), *w[1:]]
     return torch._VF.lstm(torch.cat([x, flag], dim=2), (h0, c0), weights, has_bias, 1, 0.0,
                           False, len(directions) == 2, True)
 

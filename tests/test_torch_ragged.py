@@ -3,7 +3,7 @@ import pytest
 
 from bilstm_helpers.bilstm import bilstm_forward, init_bilstm
 from bilstm_helpers.convert import load_torch_lstm
-from bilstm_helpers.torch_ragged import packed_bilstm, ragged_bilstm, reverse_index
+from bilstm_helpers.torch_ragged import packed_bilstm, padding_flag_column, ragged_bilstm, reverse_index
 
 torch = pytest.importorskip("torch")
 
@@ -198,3 +198,38 @@ def test_dropout_layer_in_eval_mode_equals_packing():
     torch.testing.assert_close(out, packed_run(lstm, x, LENGTHS)[0], atol=1e-6, rtol=0)
     lstm.train()
     assert not torch.equal(ragged_bilstm(lstm, x, LENGTHS)[0], out)  # dropout between layers
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("proj_size", [0, 2])
+def test_padding_flag_column_pins_the_gates_for_every_state(dtype, proj_size):
+    torch.manual_seed(3)
+    lstm = torch.nn.LSTM(3, 4, batch_first=True, bidirectional=True, proj_size=proj_size).to(dtype)
+    with torch.no_grad():
+        lstm.weight_hh_l0.mul_(20.0)  # large weights: a fixed offset would not be enough
+    weight_hr = lstm.weight_hr_l0 if proj_size else None
+    bias = lstm.bias_ih_l0 + lstm.bias_hh_l0
+    column = padding_flag_column(lstm.weight_hh_l0, bias, weight_hr)
+    hidden = 4
+    assert column.shape == (4 * hidden, 1) and column.dtype == dtype and not column.requires_grad
+    assert torch.all(column[2 * hidden:] == 0)
+    # The worst state for each gate row: h_j = +-(largest |h_j|) with the sign of the weight.
+    h_max = weight_hr.abs().sum(1).max() if proj_size else 1.0
+    with torch.no_grad():
+        reach = lstm.weight_hh_l0.abs().sum(1) * h_max + bias.abs()
+        i_worst = torch.sigmoid(column[:hidden, 0] + reach[:hidden])
+        f_worst = torch.sigmoid(column[hidden:2 * hidden, 0] - reach[hidden:2 * hidden])
+        h = (2 * torch.rand(1000, lstm.weight_hh_l0.shape[1], dtype=dtype) - 1) * h_max
+        z = column[:, 0] + h @ lstm.weight_hh_l0.T + bias
+    assert torch.all(i_worst == 0) and torch.all(f_worst == 1)
+    assert torch.all(torch.sigmoid(z[:, :hidden]) == 0) and torch.all(torch.sigmoid(z[:, hidden:2 * hidden]) == 1)
+
+
+def test_padding_flag_column_without_bias_and_bad_shapes():
+    weight_hh = torch.ones(8, 2)
+    column = padding_flag_column(weight_hh)
+    assert float(column[0]) == -(2.0 + 800.0) and float(column[2]) == 2.0 + 800.0
+    with pytest.raises(ValueError, match="weight_hh must be"):
+        padding_flag_column(torch.ones(7, 2))
+    with pytest.raises(ValueError, match="bias must be"):
+        padding_flag_column(weight_hh, torch.ones(4))
