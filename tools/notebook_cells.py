@@ -9,7 +9,9 @@
 2. **Run-time note** (right after the set-up cell, tag ``run-time-note``):
    prints how long the chapter takes at full settings and its peak memory,
    read from ``results/notebook_memory.json``, so that a reader knows before
-   pressing "run all". The book shows its output and hides its code.
+   pressing "run all". The book shows its output and hides its code. The run
+   record rewrites it in place (a Jupyter display id), so an executed notebook
+   shows the figures of its own run there.
 3. **Run record** (last cell, tag ``run-record``): writes the kernel's peak
    memory and run time to ``results/notebook_memory.json`` for the results
    page, and fails when the notebook needs more memory than Binder gives.
@@ -75,16 +77,18 @@ if importlib.util.find_spec("bilstm_helpers") is None:
 
 RUN_TIME_NOTE = ManagedCell("run-time-note", """\
 # How long this chapter takes at full settings, and its peak memory (from results/).
-from bilstm_helpers.runtime import run_time_note
+from bilstm_helpers.runtime import show_run_time_note
 
-run_time_note("{notebook}")
+show_run_time_note("{notebook}")
 """, place="second", hide="remove-input")
 
 RUN_RECORD = ManagedCell("run-record", """\
-# Bookkeeping for the results page: this kernel's peak memory and run time.
-from bilstm_helpers.runtime import BINDER_MEMORY_MB, record_notebook_run
+# Bookkeeping for the results page: this kernel's peak memory and run time
+# (the note at the top of the chapter is rewritten with them).
+from bilstm_helpers.runtime import BINDER_MEMORY_MB, record_notebook_run, refresh_run_time_note
 
 run = record_notebook_run("{notebook}")
+refresh_run_time_note("{notebook}")
 assert run["peak_memory_mb"] < BINDER_MEMORY_MB, run
 """, place="last")
 
