@@ -108,6 +108,15 @@ def test_source_buttons_on_a_prose_page(site: Path) -> None:
     assert kinds(check_pages.check_page(intro, site, edit_base=EDIT_BASE)) == ["broken link", "no download button"]
 
 
+def test_math_renderer_must_be_served_with_the_book(site: Path) -> None:
+    cdn = write(site, "book/a.html", page('<script defer src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js">'
+                                          '</script>'))
+    assert kinds(check_pages.check_page(cdn, site)) == ["math renderer from the network"]
+    write(site, "_static/mathjax/tex-chtml.js", "// MathJax")
+    local = write(site, "book/a.html", page('<script defer src="../_static/mathjax/tex-chtml.js"></script>'))
+    assert check_pages.check_page(local, site) == []
+
+
 def test_edit_url_base_comes_from_the_config(tmp_path: Path) -> None:
     config = tmp_path / "_config.yml"
     config.write_text("repository:\n  url: https://github.com/o/r/\n  branch: dev\n")

@@ -24,7 +24,8 @@ driven over its DevTools pipe (no Selenium or Playwright). A page fails when
   of ``_config.yml`` (``repository.url`` and ``branch``);
 - in the browser, raw TeX delimiters (``\\(``, ``\\)``, ``\\[``, ``\\]``, ``$$``)
   remain in the page's visible text outside code: an equation did not render
-  (the book serves MathJax itself, so this holds offline too).
+  (the book serves MathJax itself, so this holds offline too), or a page
+  loads MathJax or KaTeX from another site.
 
 External links are not followed (the build machine may be offline). The
 script prints one line per problem, writes ``report.json`` beside the
@@ -227,6 +228,10 @@ def check_page(page: Path, html_dir: Path, dom: str | None = None, edit_base: st
         if not soup.select(THEBE_INIT):
             problems.append(Problem(name, "no thebe-init cell",
                                     "no cell tagged thebe-init: Live Code would start without the set-up cell"))
+    for script in soup.find_all("script", src=True):
+        if re.search(r"mathjax|katex", script["src"], re.IGNORECASE) and local_target(script["src"]) is None:
+            problems.append(Problem(name, "math renderer from the network",
+                                    f"{script['src']} (opened offline, its equations stay TeX)"))
     if dom is not None:
         problems += [Problem(name, "raw TeX", text) for text in raw_tex(soup)]
     return problems
