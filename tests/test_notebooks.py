@@ -9,13 +9,17 @@ and every notebook listed in _toc.yml (the book builds only listed files).
 
 from __future__ import annotations
 
+import html
 import importlib.util
+import json
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
+
+from bilstm_helpers.results import load_results, record_tables, run_time_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -243,3 +247,73 @@ def test_case_studies_write_results(path: Path) -> None:
         pytest.skip("not a case study")
     calls = [c for c in code_cells(read(path)) if "write_results(" in c.source]
     assert calls, f"{path.name}: a case study ends by writing its figures with write_results(...)"
+
+
+# The committed results page and the committed results files: one run writes both.
+RESULTS = ROOT / "results"
+RESULTS_PAGE = ROOT / "notebooks" / "99_results.ipynb"
+REEXECUTE = ("re-execute the results page after the notebooks whose files changed: "
+             "`jupyter execute --inplace notebooks/99_results.ipynb`, and commit it with them")
+
+
+def stored_text(nb: nbformat.NotebookNode) -> str:
+    """Everything a reader sees in the stored outputs: streams, Markdown, HTML (unescaped), plain text."""
+    parts = []
+    for cell in code_cells(nb):
+        for output in cell.outputs:
+            if output.output_type == "stream":
+                parts.append(output.text)
+            for kind in ("text/markdown", "text/plain"):
+                parts.append(output.get("data", {}).get(kind, ""))
+            parts.append(html.unescape(output.get("data", {}).get("text/html", "")))
+    return "\n".join(parts)
+
+
+def test_results_page_shows_every_results_file_in_full() -> None:
+    records = load_results(RESULTS)
+    assert records, f"{RESULTS} holds no results files"
+    text = stored_text(read(RESULTS_PAGE))
+    assert f"{len(records)} results files in results/" in text, (
+        f"the committed results page does not count the {len(records)} files in results/; {REEXECUTE}")
+    for name, record in records.items():
+        assert f"### {name}\n" in text, f"the committed results page has no section for results/{name}.json; {REEXECUTE}"
+        for title, table in record_tables(record).items():
+            for value in table.to_numpy().ravel():
+                assert str(value) in text, (
+                    f"results/{name}.json, table {title!r}: {value!r} is not on the committed results "
+                    f"page (another run's figures, or cut short); {REEXECUTE}")
+    memory = records.get("notebook_memory")
+    if memory:
+        assert run_time_summary(memory) in text, f"the run-time summary is out of date; {REEXECUTE}"
+
+
+def written_results() -> dict[str, Path]:
+    """Results file stem -> the notebook whose code cells call write_results("<stem>", ...)."""
+    writers: dict[str, Path] = {}
+    for path in NOTEBOOKS:
+        for cell in code_cells(read(path)):
+            for name in re.findall(r"write_results\(\s*[\"']([\w.-]+)[\"']", cell.source):
+                writers[name] = path
+    return writers
+
+
+@pytest.mark.parametrize("name", sorted(written_results()))
+def test_results_file_and_committed_outputs_from_one_run(name: str) -> None:
+    path = written_results()[name]
+    file = RESULTS / f"{name}.json"
+    assert file.exists(), f"{path.name} writes results/{name}.json, which is not committed: commit it with the notebook"
+    record = json.loads(file.read_text())
+    assert not record.get("quick_mode"), f"results/{name}.json comes from a quick run; execute {path.name} at full settings"
+    seconds = record.get("notebook_seconds", record.get("notebook_seconds_until_here"))
+    if seconds is None:
+        pytest.skip(f"results/{name}.json records no notebook_seconds to match the outputs against")
+    printed = stored_text(read(path))
+    assert re.search(rf"\b{seconds:.0f} s\b", printed), (
+        f"results/{name}.json says {path.name} ran {seconds:.0f} s, but its committed outputs do not print "
+        f"that figure: the file and the outputs come from different runs. Execute the notebook once and "
+        f"commit it together with the results files that run wrote")
+    rows = {row["notebook"]: row for row in load_results(RESULTS).get("notebook_memory", {}).get("notebooks", [])}
+    assert path.stem in rows, f"results/notebook_memory.json has no row for {path.stem}"
+    assert rows[path.stem]["seconds"] >= seconds, (
+        f"results/notebook_memory.json: {path.stem}'s kernel ran {rows[path.stem]['seconds']} s, less than the "
+        f"{seconds:.0f} s that results/{name}.json records up to its writing: different runs")
