@@ -13,6 +13,7 @@ import html
 import importlib.util
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -317,3 +318,33 @@ def test_results_file_and_committed_outputs_from_one_run(name: str) -> None:
     assert rows[path.stem]["seconds"] >= seconds, (
         f"results/notebook_memory.json: {path.stem}'s kernel ran {rows[path.stem]['seconds']} s, less than the "
         f"{seconds:.0f} s that results/{name}.json records up to its writing: different runs")
+
+
+# The run-record row of a notebook counts from the start of its kernel to its last cell; the
+# committed cells' execution timestamps (written by nbclient) span the first to the last cell.
+# In one run the two differ by the kernel's start-up only.
+KERNEL_START_UP_S = 8.0
+
+
+def execution_span(nb: nbformat.NotebookNode) -> float | None:
+    """Seconds from the first code cell's start to the last code cell's reply, or None without timing."""
+    timings = [cell.metadata.get("execution", {}) for cell in code_cells(nb)]
+    if not timings or "iopub.execute_input" not in timings[0] or "shell.execute_reply" not in timings[-1]:
+        return None
+    stamp = lambda text: datetime.fromisoformat(text.replace("Z", "+00:00"))  # noqa: E731
+    return (stamp(timings[-1]["shell.execute_reply"]) - stamp(timings[0]["iopub.execute_input"])).total_seconds()
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.stem not in cells.SKIP], ids=lambda p: p.name)
+def test_run_record_row_from_the_run_of_the_committed_outputs(path: Path) -> None:
+    rows = {row["notebook"]: row for row in load_results(RESULTS).get("notebook_memory", {}).get("notebooks", [])}
+    assert path.stem in rows, (f"results/notebook_memory.json has no row for {path.stem}: execute the notebook "
+                               "at full settings and commit the row its last cell writes")
+    span = execution_span(read(path))
+    assert span is not None, (f"{path.name}'s cells carry no execution timing: execute it with "
+                              "`jupyter execute --inplace` (nbclient records the timing)")
+    seconds = rows[path.stem]["seconds"]
+    assert span - 1 <= seconds <= span + KERNEL_START_UP_S, (
+        f"results/notebook_memory.json says {path.stem}'s kernel ran {seconds} s, but its committed cells ran "
+        f"{span:.1f} s from first to last: the row and the outputs come from different runs. Execute the "
+        "notebook once and commit it together with the results files that run wrote")
