@@ -2,9 +2,11 @@
 
 nbval executes the notebooks; these tests check what a reader of the
 committed .ipynb and of the book sees: the Colab set-up cell, the kernel,
-stored outputs without errors or progress-bar debris, an exercises section
-with hidden solutions in every chapter, case studies that write results,
-and every notebook listed in _toc.yml (the book builds only listed files).
+stored outputs without errors, progress-bar debris or framework log lines,
+an exercises section with hidden solutions in every chapter, case studies
+that write results, every notebook listed in _toc.yml (the book builds only
+listed files), and that one run wrote both a notebook's committed outputs and
+its results files, and the results page shows every committed results file.
 """
 
 from __future__ import annotations
