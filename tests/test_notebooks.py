@@ -329,12 +329,15 @@ KERNEL_START_UP_S = 8.0
 
 
 def execution_span(nb: nbformat.NotebookNode) -> float | None:
-    """Seconds from the first code cell's start to the last code cell's reply, or None without timing."""
+    """Seconds from the earliest cell start to the latest cell reply that nbclient recorded in the
+    code cells' metadata (cells inserted since, without timing, are left out), or None without timing."""
     timings = [cell.metadata.get("execution", {}) for cell in code_cells(nb)]
-    if not timings or "iopub.execute_input" not in timings[0] or "shell.execute_reply" not in timings[-1]:
+    starts = [t["iopub.execute_input"] for t in timings if "iopub.execute_input" in t]
+    replies = [t["shell.execute_reply"] for t in timings if "shell.execute_reply" in t]
+    if not starts or not replies:
         return None
     stamp = lambda text: datetime.fromisoformat(text.replace("Z", "+00:00"))  # noqa: E731
-    return (stamp(timings[-1]["shell.execute_reply"]) - stamp(timings[0]["iopub.execute_input"])).total_seconds()
+    return (max(map(stamp, replies)) - min(map(stamp, starts))).total_seconds()
 
 
 @pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.stem not in cells.SKIP], ids=lambda p: p.name)
