@@ -22,7 +22,9 @@ LAUNCH = ('<a href="https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/noteboo
           '<button class="btn btn-sm btn-launch-thebe dropdown-item" onclick="initThebeSBT()">Live Code</button>'
           '<a class="btn btn-download-source-button" href="../_sources/notebooks/nb.ipynb">.ipynb</a>'
           '<a class="btn btn-source-edit-button" href="https://github.com/o/r/edit/main/notebooks/nb.ipynb">edit</a>'
-          '<div class="cell tag_thebe-init tag_remove-input"><pre>import x</pre></div>')
+          '<div class="cell tag_thebe-init tag_remove-input"><pre>import x</pre></div>'
+          '<div class="cell tag_run-time-note"><div class="cell_output"><p><strong>Run time:</strong> 1 s</p>'
+          '</div></div>')
 GOOD_OUTPUT = '<div class="cell_output docutils container"><pre class="output stream">3 results</pre></div>'
 
 
@@ -90,8 +92,16 @@ def test_notebook_page_without_output_or_launch_buttons(site: Path) -> None:
     nb = notebook(site, "notebooks/nb", '<div class="cell_output docutils container"> </div>')
     found = check_pages.check_page(nb, site)
     assert kinds(found) == ["no download button", "no edit button", "no launch button", "no launch button",
-                            "no launch button", "no rendered output", "no thebe-init cell"]
+                            "no launch button", "no rendered output", "no run-time note", "no thebe-init cell"]
     assert "Live Code" in " ".join(p.detail for p in found)
+
+
+def test_the_results_page_needs_no_run_time_note(site: Path) -> None:
+    without_note = LAUNCH.replace("Run time:", "Took:").replace("notebooks/nb", "notebooks/99_results")
+    results = notebook(site, "notebooks/99_results", without_note + GOOD_OUTPUT)
+    assert check_pages.check_page(results, site) == []
+    chapter = notebook(site, "notebooks/nb", LAUNCH.replace("Run time:", "Took:") + GOOD_OUTPUT)
+    assert kinds(check_pages.check_page(chapter, site)) == ["no run-time note"]
 
 
 def test_source_buttons_on_a_prose_page(site: Path) -> None:

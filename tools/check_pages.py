@@ -18,7 +18,8 @@ driven over its DevTools pipe (no Selenium or Playwright). A page fails when
 - it is a notebook page (its ``.ipynb`` is in ``_sources/``) without any
   rendered cell output, without its Binder, Colab and "Live Code" (Thebe)
   launch buttons, or without a cell tagged ``thebe-init`` (the set-up cell
-  that Thebe runs as soon as its kernel is ready);
+  that Thebe runs as soon as its kernel is ready); a chapter (any notebook
+  page but the results page) without its "Run time: ..." note;
 - a page built from a source file (``.ipynb`` or ``.md``) lacks the button that
   downloads that source or the "edit this page" link to it in the repository
   of ``_config.yml`` (``repository.url`` and ``branch``);
@@ -60,6 +61,8 @@ PROGRESS_DEBRIS = "\u2501\u2501"  # Keras's progress bar
 LAUNCHERS = {"Binder": "mybinder.org", "Colab": "colab.research.google.com"}
 LIVE_CODE = "button.btn-launch-thebe"  # sphinx-book-theme's "Live Code" (Thebe) launch button
 THEBE_INIT = ".tag_thebe-init"  # a cell Thebe runs when its kernel is ready
+RUN_TIME_NOTE = ".tag_run-time-note .cell_output"  # a chapter's generated run time and peak memory
+NOT_CHAPTERS = {"notebooks/99_results.html"}  # the results page: a notebook page, not a chapter
 DOWNLOAD = "a.btn-download-source-button"
 EDIT = "a.btn-source-edit-button"
 RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$")
@@ -225,6 +228,9 @@ def check_page(page: Path, html_dir: Path, dom: str | None = None, edit_base: st
                 problems.append(Problem(name, "no launch button", f"no {launcher} link ({host})"))
         if not soup.select(LIVE_CODE):
             problems.append(Problem(name, "no launch button", "no Live Code (Thebe) button"))
+        if name not in NOT_CHAPTERS and not any("Run time:" in note.get_text() for note in soup.select(RUN_TIME_NOTE)):
+            problems.append(Problem(name, "no run-time note",
+                                    "no 'Run time: ...' note at the top (tools/notebook_cells.py adds the cell)"))
         if not soup.select(THEBE_INIT):
             problems.append(Problem(name, "no thebe-init cell",
                                     "no cell tagged thebe-init: Live Code would start without the set-up cell"))
