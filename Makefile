@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=900
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
+# Notebook kernels read tools/ipython/profile_default/ipython_kernel_config.py:
+# TensorFlow's C++ start-up log lines stay out of the stored outputs.
+export IPYTHONDIR := $(CURDIR)/tools/ipython
 
 .PHONY: install test book check-pages lint readme bench clean
 

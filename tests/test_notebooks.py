@@ -353,3 +353,10 @@ def test_run_record_row_from_the_run_of_the_committed_outputs(path: Path) -> Non
         f"results/notebook_memory.json says {path.stem}'s kernel ran {seconds} s, but its committed cells ran "
         f"{span:.1f} s from first to last: the row and the outputs come from different runs. Execute the "
         "notebook once and commit it together with the results files that run wrote")
+
+
+def test_kernels_of_the_make_targets_keep_native_log_lines_out_of_notebooks() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    assert "export IPYTHONDIR := $(CURDIR)/tools/ipython" in makefile
+    config = (ROOT / "tools" / "ipython" / "profile_default" / "ipython_kernel_config.py").read_text()
+    assert "c.IPKernelApp.capture_fd_output = False" in config
