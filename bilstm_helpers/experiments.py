@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .seed_stats import SeedComparison, compare_seeds
 from .toy_tasks import batch_stream, make_sequences, position_baseline_accuracy
 from .training import SequenceClassifier
 
@@ -98,9 +99,10 @@ def accuracy_table(runs: list[ToyRun]) -> dict[tuple[str, str], tuple[float, flo
             for key, acc in groups.items()}
 
 
-def clearly_better(table: dict[tuple[str, str], tuple[float, float]], a: tuple[str, str],
-                   b: tuple[str, str], n_sd: float = 2.0) -> bool:
-    """True when entry ``a`` of an :func:`accuracy_table` beats entry ``b`` by
-    more than ``n_sd`` standard deviations (the larger of the two)."""
-    (mean_a, sd_a), (mean_b, sd_b) = table[a], table[b]
-    return bool(mean_a - mean_b > n_sd * max(sd_a, sd_b))
+def compare_runs(runs: list[ToyRun], task: str, a: str, b: str) -> SeedComparison:
+    """Test accuracy of the runs named ``a`` against those named ``b`` on
+    ``task``, one score per seed, as :func:`~bilstm_helpers.seed_stats.compare_seeds`
+    (difference ``a - b`` and its standard error)."""
+    scores = {name: [run.accuracy for run in runs if run.task == task and run.name == name]
+              for name in (a, b)}
+    return compare_seeds(scores[a], scores[b])

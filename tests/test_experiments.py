@@ -24,13 +24,15 @@ def test_compare_directions_and_table():
     assert mean == pytest.approx(np.mean(accs)) and sd == pytest.approx(np.std(accs, ddof=1))
 
 
-def test_clearly_better_uses_the_larger_spread():
-    from bilstm_helpers.experiments import clearly_better
+def test_compare_runs_uses_the_seed_statistics():
+    from bilstm_helpers.experiments import ToyRun, compare_runs
 
-    table = {("t", "a"): (0.95, 0.01), ("t", "b"): (0.90, 0.02), ("t", "c"): (0.94, 0.001)}
-    assert clearly_better(table, ("t", "a"), ("t", "b"))          # 0.05 > 2 * 0.02
-    assert not clearly_better(table, ("t", "a"), ("t", "c"))      # 0.01 < 2 * 0.01
-    assert not clearly_better(table, ("t", "b"), ("t", "a"))
+    runs = [ToyRun("t", "forward", seed, np.empty(0), acc) for seed, acc in enumerate([0.9, 0.92, 0.94])]
+    runs += [ToyRun("t", "forward", seed, np.empty(0), acc, "wide") for seed, acc in enumerate([0.8, 0.84])]
+    runs += [ToyRun("u", "forward", 0, np.empty(0), 0.1)]  # another task: ignored
+    c = compare_runs(runs, "t", "forward", "wide")
+    assert c.difference == pytest.approx(0.92 - 0.82)
+    assert c.standard_error == pytest.approx(np.sqrt(0.02**2 / 3 + np.std([0.8, 0.84], ddof=1) ** 2 / 2))
 
 
 def test_matched_hidden_size_equalises_parameters():
