@@ -112,6 +112,9 @@ class RunTimeNote(str):
     def _repr_markdown_(self) -> str:
         return str(self)
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))  # plain text without quotes
+
 
 def run_time_note(notebook: str) -> RunTimeNote:
     """How long ``notebook`` takes at full settings and its peak memory, as one line.
@@ -138,6 +141,31 @@ def run_time_note(notebook: str) -> RunTimeNote:
         f"**Run time:** {duration} at full settings{on}, peak memory "
         f"{row['peak_memory_mb']:,.0f} MB (Binder gives {record.get('binder_limit_mb', BINDER_MEMORY_MB):,} MB), "
         f"as measured by this chapter's last run.")
+
+
+def show_run_time_note(notebook: str) -> None:
+    """Display :func:`run_time_note` as a Jupyter output that :func:`refresh_run_time_note` can update.
+
+    The note at the top of a chapter shows the last recorded full run; when the
+    chapter's last cell records this run, it rewrites the note in place, so an
+    executed notebook shows the figures of its own run at the top.
+    """
+    from IPython.display import display
+
+    display(run_time_note(notebook), display_id=f"run-time-note-{notebook}")
+
+
+def refresh_run_time_note(notebook: str) -> None:
+    """Rewrite the note shown by :func:`show_run_time_note` from the record just written.
+
+    Does nothing in quick mode: the note is about full settings, and quick runs
+    write their record elsewhere.
+    """
+    if quick_mode():
+        return
+    from IPython.display import update_display
+
+    update_display(run_time_note(notebook), display_id=f"run-time-note-{notebook}")
 
 
 def release_memory() -> bool:

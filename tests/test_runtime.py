@@ -72,3 +72,20 @@ def test_run_time_note_reads_the_full_run_record(monkeypatch, tmp_path):
     assert note._repr_markdown_() == str(note)
     assert "about 12 seconds" in run_time_note("01_lstm_gates")
     assert "not measured yet" in run_time_note("10_new_chapter")
+
+
+def test_the_run_record_rewrites_the_note_in_place(monkeypatch):
+    import IPython.display
+
+    from bilstm_helpers import runtime
+
+    shown, updated = [], []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, display_id: shown.append((str(obj), display_id)))
+    monkeypatch.setattr(IPython.display, "update_display", lambda obj, display_id: updated.append(display_id))
+    runtime.show_run_time_note("06_imdb")
+    monkeypatch.delenv("BILSTM_QUICK", raising=False)
+    runtime.refresh_run_time_note("06_imdb")
+    assert shown[0][1] == updated[0] == "run-time-note-06_imdb"
+    monkeypatch.setenv("BILSTM_QUICK", "1")  # a quick run says nothing about full settings
+    runtime.refresh_run_time_note("06_imdb")
+    assert len(updated) == 1
