@@ -123,6 +123,79 @@ def _state_stub(ax: matplotlib.axes.Axes, start: tuple[float, float], end: tuple
     ax.text(start[0], start[1] - 0.25, "$h, c = 0$", ha=side, va="top", fontsize=9, color=colour)
 
 
+def draw_reversal_within_lengths(lengths: tuple[int, ...] = (5, 3),
+                                 fig: matplotlib.figure.Figure | None = None) -> matplotlib.figure.Figure:
+    """Draw what the backward direction reads from a post-padded batch: the
+    padded batch, the padded array flipped in time (``x[:, ::-1]``, wrong for
+    the shorter sequences) and each sequence reversed within its own length
+    (:func:`~bilstm_helpers.bilstm.reverse_within_lengths`, right).
+
+    The three layouts are computed by the functions they show, on a batch of
+    step labels, so the drawing cannot disagree with the code.
+
+    Args:
+        lengths: (B,) the sequences' lengths, 1 to ``MAX_TIME_STEPS``, at most
+            6 sequences; the batch is padded to the longest.
+        fig: a figure to draw into (three axes are added); a new one when None.
+
+    Returns:
+        The figure: three axes, top to bottom, each with one text per cell
+        ("a0", "b2", "pad", ...), so the drawing can be inspected (``ax.texts``).
+
+    Raises:
+        ValueError: no lengths, too many, or a length outside 1..MAX_TIME_STEPS.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.patches import Rectangle
+
+    from .bilstm import reverse_within_lengths
+
+    lengths_array = np.asarray(lengths)
+    if (lengths_array.ndim != 1 or not 1 <= len(lengths_array) <= 6
+            or not np.issubdtype(lengths_array.dtype, np.integer)
+            or lengths_array.min() < 1 or lengths_array.max() > MAX_TIME_STEPS):
+        raise ValueError(f"lengths must be 1 to 6 integers from 1 to {MAX_TIME_STEPS}, got {lengths!r}; "
+                         "draw a small batch, e.g. lengths=(5, 3)")
+    batch, steps = len(lengths_array), int(lengths_array.max())
+    # Step t of sequence b is labelled 1 + b * steps + t; padding is 0.
+    codes = np.zeros((batch, steps, 1))
+    for b, length in enumerate(lengths_array):
+        codes[b, :length, 0] = 1 + b * steps + np.arange(length)
+    layouts = [
+        ("the padded batch x (post-padding), in input order", codes, None),
+        ("x[:, ::-1]: the padded array flipped (wrong)", codes[:, ::-1], BACKWARD_COLOUR),
+        ("reverse_within_lengths(x, lengths): each sequence reversed in its length (right)",
+         reverse_within_lengths(codes, lengths_array), MERGE_COLOUR),
+    ]
+    if fig is None:
+        fig = plt.figure(figsize=(1.05 * steps + 3.6, 1.25 * batch * 3 + 1.4))
+    axes = fig.subplots(3, 1)
+    for ax, (title, layout, colour) in zip(axes, layouts):
+        for b in range(batch):
+            for t in range(steps):
+                code = int(layout[b, t, 0])
+                label = "pad" if code == 0 else f"{'abcdef'[(code - 1) // steps]}{(code - 1) % steps}"
+                ax.add_patch(Rectangle((t + 0.05, batch - 1 - b + 0.08), 0.9, 0.84,
+                                       facecolor="#e6e6e6" if code == 0 else "white",
+                                       edgecolor="#7f7f7f", linewidth=1.2))
+                ax.text(t + 0.5, batch - 1 - b + 0.5, label, ha="center", va="center", fontsize=12,
+                        color="#7f7f7f" if code == 0 else "black")
+            ax.text(-0.15, batch - 1 - b + 0.5, f"sequence {'abcdef'[b]}\n(length {lengths_array[b]})",
+                    ha="right", va="center", fontsize=10)
+        if colour is not None:  # the backward direction reads these rows left to right
+            ax.annotate("", xy=(steps, -0.25), xytext=(0, -0.25),
+                        arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.5})
+            ax.text(steps / 2, -0.35, "the backward LSTM reads each row from left to right",
+                    ha="center", va="top", fontsize=9, color=colour)
+        ax.set_title(title, fontsize=11, color=colour or "black", loc="left")
+        ax.set_xlim(-2.3, steps + 0.1)
+        ax.set_ylim(-0.9, batch + 0.05)
+        ax.set_axis_off()
+    fig.tight_layout()
+    return fig
+
+
 # ---------------------------------------------------------------------------
 # One LSTM cell: the gates, the carousel, and which arrows carry h and which c.
 # Self-contained: the helpers below are private to this drawing.

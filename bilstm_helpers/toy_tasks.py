@@ -77,3 +77,39 @@ def batch_stream(batch_size: int, length: int = 10, task: Task = "past",
     rng = np.random.default_rng(seed)
     while True:
         yield make_sequences(batch_size, length, task, rng)
+
+
+def position_rates(y_train: np.ndarray) -> np.ndarray:
+    """The label rate at each step of the training sequences.
+
+    Args:
+        y_train: (n_sequences, time) labels in {0, 1}.
+
+    Returns:
+        (time,) the fraction of training sequences labelled 1 at each step.
+    """
+    y_train = np.asarray(y_train, dtype=float)
+    if y_train.ndim != 2 or len(y_train) == 0:
+        raise ValueError(f"y_train must be (n_sequences, time) labels with n_sequences >= 1, "
+                         f"got shape {y_train.shape}.")
+    return y_train.mean(axis=0)
+
+
+def position_baseline_accuracy(y_train: np.ndarray, y_test: np.ndarray) -> float:
+    """Per-step accuracy of the position-only predictor, the cheapest baseline
+    for a per-step task: at step t it predicts the label that is more frequent
+    at step t in the training sequences, whatever the inputs are.
+
+    Args:
+        y_train: (n_train, time) training labels in {0, 1}.
+        y_test: (n_test, time) test labels in {0, 1}, the same time steps.
+
+    Returns:
+        The fraction of test steps it labels correctly.
+    """
+    rates = position_rates(y_train)
+    y_test = np.asarray(y_test, dtype=float)
+    if y_test.ndim != 2 or y_test.shape[1] != len(rates):
+        raise ValueError(f"y_test must be (n_test, {len(rates)}) like the training labels, "
+                         f"got shape {y_test.shape}; use sequences of the same length.")
+    return float(((rates > 0.5) == y_test).mean())

@@ -72,6 +72,25 @@ def test_importing_the_module_does_not_import_matplotlib() -> None:
     assert out.stdout.strip() == "False"
 
 
+def test_reversal_diagram_shows_the_three_layouts() -> None:
+    from bilstm_helpers.diagrams import draw_reversal_within_lengths
+
+    fig = draw_reversal_within_lengths((5, 3))
+    padded, flipped, within = ([t.get_text() for t in ax.texts if 0 < len(t.get_text()) <= 3]
+                               for ax in fig.axes)
+    assert padded == ["a0", "a1", "a2", "a3", "a4", "b0", "b1", "b2", "pad", "pad"]
+    assert flipped == ["a4", "a3", "a2", "a1", "a0", "pad", "pad", "b2", "b1", "b0"]
+    assert within == ["a4", "a3", "a2", "a1", "a0", "b2", "b1", "b0", "pad", "pad"]
+    assert "wrong" in fig.axes[1].get_title(loc="left") and "right" in fig.axes[2].get_title(loc="left")
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("bad", [(), (0, 3), (13,), (1, 2, 3, 4, 5, 6, 7), (2.5, 1)])
+def test_reversal_diagram_bad_lengths(bad) -> None:
+    from bilstm_helpers.diagrams import draw_reversal_within_lengths
+
+    with pytest.raises(ValueError, match="lengths must be 1 to 6 integers"):
+        draw_reversal_within_lengths(bad)
 # --- draw_lstm_cell: one LSTM cell ---------------------------------------------------------------
 
 from bilstm_helpers.diagrams import (  # noqa: E402

@@ -24,10 +24,40 @@ def test_compare_directions_and_table():
     assert mean == pytest.approx(np.mean(accs)) and sd == pytest.approx(np.std(accs, ddof=1))
 
 
-def test_clearly_better_uses_the_larger_spread():
-    from bilstm_helpers.experiments import clearly_better
+def test_compare_runs_uses_the_seed_statistics():
+    from bilstm_helpers.experiments import ToyRun, compare_runs
 
-    table = {("t", "a"): (0.95, 0.01), ("t", "b"): (0.90, 0.02), ("t", "c"): (0.94, 0.001)}
-    assert clearly_better(table, ("t", "a"), ("t", "b"))          # 0.05 > 2 * 0.02
-    assert not clearly_better(table, ("t", "a"), ("t", "c"))      # 0.01 < 2 * 0.01
-    assert not clearly_better(table, ("t", "b"), ("t", "a"))
+    runs = [ToyRun("t", "forward", seed, np.empty(0), acc) for seed, acc in enumerate([0.9, 0.92, 0.94])]
+    runs += [ToyRun("t", "forward", seed, np.empty(0), acc, "wide") for seed, acc in enumerate([0.8, 0.84])]
+    runs += [ToyRun("u", "forward", 0, np.empty(0), 0.1)]  # another task: ignored
+    c = compare_runs(runs, "t", "forward", "wide")
+    assert c.difference == pytest.approx(0.92 - 0.82)
+    assert c.standard_error == pytest.approx(np.sqrt(0.02**2 / 3 + np.std([0.8, 0.84], ddof=1) ** 2 / 2))
+
+
+def test_matched_hidden_size_equalises_parameters():
+    from bilstm_helpers.experiments import lstm_classifier_params, matched_hidden_size
+    from bilstm_helpers.training import SequenceClassifier, leaves
+
+    wide = matched_hidden_size(1, 20)
+    assert wide == 29
+    for direction, hidden_size in [("bidirectional", 20), ("forward", wide)]:
+        model = SequenceClassifier(1, hidden_size, direction=direction)
+        assert sum(p.size for p in leaves(model.params)) == lstm_classifier_params(1, hidden_size, direction)
+    bi, one = lstm_classifier_params(1, 20, "bidirectional"), lstm_classifier_params(1, wide)
+    assert abs(one - bi) / bi < 0.02
+    # any neighbour is further away
+    assert all(abs(lstm_classifier_params(1, h) - bi) > abs(one - bi) for h in (wide - 1, wide + 1))
+    with pytest.raises(ValueError, match="hidden_size must be >= 1"):
+        lstm_classifier_params(1, 0)
+
+
+def test_named_runs_get_their_own_row_and_the_position_baseline():
+    from bilstm_helpers.experiments import position_baseline_run
+
+    wide = train_on_task("past", "forward", seed=0, steps=3, hidden_size=4, test_sequences=20, name="wide")
+    narrow = train_on_task("past", "forward", seed=0, steps=3, hidden_size=2, test_sequences=20)
+    base = position_baseline_run("past", seed=0, steps=50, test_sequences=500)
+    table = accuracy_table([wide, narrow, base])
+    assert set(table) == {("past", "wide"), ("past", "forward"), ("past", "position only")}
+    assert base.losses.size == 0 and 0.85 < base.accuracy < 0.93

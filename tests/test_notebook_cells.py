@@ -28,7 +28,7 @@ def test_inserts_the_three_cells_and_keeps_outputs(tmp_path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     assert [c.cell_type for c in nb.cells] == ["markdown", "code", "code", "code", "code"]
     assert all(cells.has_cell(nb, spec, "a") for spec in cells.CELLS)
-    assert nb.cells[1].metadata.tags == ["colab-setup", "remove-cell"]
+    assert nb.cells[1].metadata.tags == ["colab-setup", "thebe-init", "hide-cell"]  # live code runs it first
     assert nb.cells[2].metadata.tags == ["run-time-note", "remove-input"]  # the book shows its output
     assert 'show_run_time_note("a")' in nb.cells[2].source
     assert nb.cells[4].metadata.tags == ["run-record", "remove-cell"]

@@ -41,3 +41,32 @@ def test_bad_arguments():
         label_steps(np.zeros((1, 3, 2)), "past")
     with pytest.raises(ValueError, match="n_sequences >= 1"):
         make_sequences(0)
+
+
+def test_position_baseline_predicts_the_majority_label_of_each_step():
+    from bilstm_helpers.toy_tasks import position_baseline_accuracy, position_rates
+
+    y_train = np.array([[0, 1, 1], [0, 0, 1], [1, 0, 1], [0, 1, 0]])  # rates .25 .5 .75
+    np.testing.assert_allclose(position_rates(y_train), [0.25, 0.5, 0.75])
+    # predicts 0, 0 (a tie is not > .5), 1 at every sequence
+    y_test = np.array([[0, 0, 1], [1, 1, 0]])
+    assert position_baseline_accuracy(y_train, y_test) == 3 / 6
+
+
+def test_position_baseline_on_the_toy_tasks():
+    from bilstm_helpers.toy_tasks import position_baseline_accuracy
+
+    expected = {"past": 0.889, "future": 0.889, "both": 0.920}
+    for task, value in expected.items():
+        _, y_train = make_sequences(20_000, 10, task, seed=1)
+        _, y_test = make_sequences(20_000, 10, task, seed=2)
+        assert position_baseline_accuracy(y_train, y_test) == pytest.approx(value, abs=0.005), task
+
+
+def test_position_baseline_bad_shapes():
+    from bilstm_helpers.toy_tasks import position_baseline_accuracy
+
+    with pytest.raises(ValueError, match="same length"):
+        position_baseline_accuracy(np.zeros((4, 10)), np.zeros((4, 9)))
+    with pytest.raises(ValueError, match="n_sequences >= 1"):
+        position_baseline_accuracy(np.zeros((0, 10)), np.zeros((4, 10)))

@@ -16,8 +16,10 @@
    memory and run time to ``results/notebook_memory.json`` for the results
    page, and fails when the notebook needs more memory than Binder gives.
 
-The set-up and record cells are tagged ``remove-cell``, so the rendered book
-hides them. The results page itself gets none of the three.
+The record cell is tagged ``remove-cell``, so the rendered book leaves it out.
+The set-up cell is tagged ``hide-cell`` (collapsed on the page) and
+``thebe-init``: with live code on (Thebe), it runs first when a reader starts a
+kernel, which a removed cell could not. The results page gets none of the three.
 
 Usage (from the repository root)::
 
@@ -60,7 +62,7 @@ class ManagedCell(NamedTuple):
     tag: str
     template: str  # {notebook} is replaced by the notebook's file name without .ipynb
     place: str  # "first": in front of the first code cell; "second": right after it; "last"
-    hide: str = "remove-cell"  # the book's tag: hide the whole cell, or only its input
+    book_tags: tuple[str, ...] = ("remove-cell",)  # how the book shows it (after the cell's own tag)
 
     def source(self, notebook: str) -> str:
         return self.template.replace("{notebook}", notebook)
@@ -73,14 +75,14 @@ import importlib.util
 
 if importlib.util.find_spec("bilstm_helpers") is None:
     %pip install -q "bilstm_helpers @ git+{REPOSITORY}"
-""", place="first")
+""", place="first", book_tags=("thebe-init", "hide-cell"))
 
 RUN_TIME_NOTE = ManagedCell("run-time-note", """\
 # How long this chapter takes at full settings, and its peak memory (from results/).
 from bilstm_helpers.runtime import show_run_time_note
 
 show_run_time_note("{notebook}")
-""", place="second", hide="remove-input")
+""", place="second", book_tags=("remove-input",))
 
 RUN_RECORD = ManagedCell("run-record", """\
 # Bookkeeping for the results page: this kernel's peak memory and run time
@@ -107,7 +109,7 @@ def has_cell(nb: nbformat.NotebookNode, spec: ManagedCell, notebook: str) -> boo
     places = {"first": code[:1], "second": code[1:2], "last": nb.cells[-1:]}
     cell = places[spec.place][0] if places[spec.place] else None
     return (cell is not None and is_cell(cell, spec) and cell.source == spec.source(notebook)
-            and cell.metadata.get("tags", []) == [spec.tag, spec.hide])
+            and cell.metadata.get("tags", []) == [spec.tag, *spec.book_tags])
 
 
 def put_cell(nb: nbformat.NotebookNode, spec: ManagedCell, notebook: str) -> bool:
@@ -115,7 +117,7 @@ def put_cell(nb: nbformat.NotebookNode, spec: ManagedCell, notebook: str) -> boo
     if has_cell(nb, spec, notebook):
         return False
     old = [c for c in nb.cells if is_cell(c, spec)]
-    cell = nbformat.v4.new_code_cell(spec.source(notebook), metadata={"tags": [spec.tag, spec.hide]})
+    cell = nbformat.v4.new_code_cell(spec.source(notebook), metadata={"tags": [spec.tag, *spec.book_tags]})
     if old and "id" in old[0]:
         cell["id"] = old[0]["id"]  # keep the cell id stable across updates
     if old and old[0].source == cell.source:
