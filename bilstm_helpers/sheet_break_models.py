@@ -1,4 +1,5 @@
-"""S0's sheet-break BiLSTM in Keras 3, its baselines, metrics and evaluation.
+"""The Educative sheet-break tutorial's (S0) BiLSTM in Keras 3, its baselines,
+metrics and evaluation.
 
 Keras is imported inside the functions that need it. The Keras metrics are
 the library's (``F1Score``, ``Recall``) plus :func:`false_positive_rate`,
@@ -49,8 +50,8 @@ def false_positive_rate(threshold: float = 0.5, name: str = "fpr") -> Any:
 
 
 def sheet_break_metrics(threshold: float = 0.5) -> list:
-    """S0's metrics: accuracy, recall, F1 and false-positive rate (Keras), plus
-    the area under the precision-recall curve (``pr_auc``), which does not
+    """The sheet-break tutorial's (S0) metrics: accuracy, recall, F1 and
+    false-positive rate (Keras), plus the area under the precision-recall curve (``pr_auc``), which does not
     depend on a threshold and is what early stopping watches."""
     keras = import_keras()
     return ["accuracy", keras.metrics.Recall(thresholds=threshold, name="recall"),
@@ -61,8 +62,8 @@ def sheet_break_metrics(threshold: float = 0.5) -> list:
 def build_sheet_break_model(lookback: int, n_features: int, bidirectional: bool = True,
                             units: tuple[int, int] = (16, 8), dropout: float = 0.5,
                             learning_rate: float = 1e-3) -> Any:
-    """S0's model, compiled: Input(lookback, n_features) -> [Bidirectional]
-    LSTM(16, return_sequences) -> Dropout(0.5) -> [Bidirectional] LSTM(8,
+    """The sheet-break tutorial's (S0) model, compiled: Input(lookback,
+    n_features) -> [Bidirectional] LSTM(16, return_sequences) -> Dropout(0.5) -> [Bidirectional] LSTM(8,
     return_sequences) -> Flatten -> Dense(1, sigmoid); Adam, binary
     cross-entropy, :func:`sheet_break_metrics`.
 
@@ -91,7 +92,7 @@ def build_sheet_break_model(lookback: int, n_features: int, bidirectional: bool 
 
 def lstm_layer_parameters(input_size: int, hidden_size: int, bidirectional: bool = True) -> int:
     """Weights of one Keras LSTM layer: 4 * H * (D + H + 1), doubled when
-    bidirectional (S0: 4 * 8 * (32 + 8 + 1) * 2 = 2,624)."""
+    bidirectional (the sheet-break tutorial, S0: 4 * 8 * (32 + 8 + 1) * 2 = 2,624)."""
     return 4 * hidden_size * (input_size + hidden_size + 1) * (2 if bidirectional else 1)
 
 
@@ -196,7 +197,16 @@ def flatten_windows(x: np.ndarray) -> np.ndarray:
     return np.asarray(x).reshape(len(x), -1)
 
 
-def logistic_baseline(data: Any, seed: int, c: float = 0.1) -> np.ndarray:
+def logistic_baseline_model(data: Any, seed: int, c: float = 0.1) -> Any:
+    """The fitted model of :func:`logistic_baseline`: a scikit-learn
+    ``LogisticRegression`` on :func:`flatten_windows` of ``data.x_train``."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, random_state=seed)
+    return model.fit(flatten_windows(data.x_train), data.y_train)
+
+
+def logistic_baseline(data: Any, seed: int, c: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
     """Logistic regression (balanced class weights, L2 strength ``1 / c``) on
     flattened windows, fitted on ``data.x_train``.
 
@@ -206,9 +216,6 @@ def logistic_baseline(data: Any, seed: int, c: float = 0.1) -> np.ndarray:
     Returns:
         (p_valid, p_test): break probabilities, (valid samples,) and (test samples,).
     """
-    from sklearn.linear_model import LogisticRegression
-
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, random_state=seed)
-    model.fit(flatten_windows(data.x_train), data.y_train)
+    model = logistic_baseline_model(data, seed, c)
     return (model.predict_proba(flatten_windows(data.x_valid))[:, 1],
             model.predict_proba(flatten_windows(data.x_test))[:, 1])

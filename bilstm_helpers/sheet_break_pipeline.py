@@ -1,4 +1,5 @@
-"""From the sheet-break table to model inputs, as in S0, minus its leak.
+"""From the sheet-break table to model inputs, as in the Educative sheet-break
+tutorial (S0), minus its leak.
 
 Steps, each a function: :func:`one_hot` the categorical columns,
 :func:`curve_shift` the label (predict a break ``shift`` rows ahead, drop the
@@ -48,7 +49,7 @@ def one_hot(frame: pd.DataFrame, columns: tuple[str, ...] = (CATEGORICAL, BINARY
 
 
 def curve_shift(y: np.ndarray, shift: int = 2) -> tuple[np.ndarray, np.ndarray]:
-    """S0's curve shifting: label the ``shift`` rows before each break 1 and
+    """The sheet-break tutorial's (S0) curve shifting: label the ``shift`` rows before each break 1 and
     drop the break rows.
 
     A model then predicts at row t whether a break comes within the next
@@ -75,7 +76,7 @@ def curve_shift(y: np.ndarray, shift: int = 2) -> tuple[np.ndarray, np.ndarray]:
 
 
 def make_windows(x: np.ndarray, labels: np.ndarray, lookback: int) -> tuple[np.ndarray, np.ndarray]:
-    """S0's "temporalize": the window of rows t-lookback+1 .. t gets row t's label.
+    """The sheet-break tutorial's (S0) "temporalize": the window of rows t-lookback+1 .. t gets row t's label.
 
     Args:
         x: (rows, features); labels: (rows,).
@@ -104,7 +105,8 @@ class Split(NamedTuple):
 def _check_fractions(fractions: tuple[float, float, float]) -> None:
     if len(fractions) != 3 or min(fractions) <= 0 or abs(sum(fractions) - 1) > 1e-9:
         raise ValueError(f"fractions must be three positive shares that sum to 1 "
-                         f"(train, valid, test), got {fractions}; S0 uses (0.64, 0.16, 0.2).")
+                         f"(train, valid, test), got {fractions}; the sheet-break tutorial (S0) uses "
+                         "(0.64, 0.16, 0.2).")
 
 
 def time_split(n_windows: int, lookback: int,
@@ -127,7 +129,7 @@ def time_split(n_windows: int, lookback: int,
 
 def random_split(n_windows: int, seed: int,
                  fractions: tuple[float, float, float] = (0.64, 0.16, 0.2)) -> Split:
-    """S0's split: windows shuffled, so overlapping neighbours land in
+    """The sheet-break tutorial's (S0) split: windows shuffled, so overlapping neighbours land in
     different sets (the leak this chapter measures)."""
     _check_fractions(fractions)
     index = np.random.default_rng(seed).permutation(n_windows)
@@ -148,8 +150,12 @@ class WindowScaler:
         if np.asarray(windows).ndim != 3:
             raise ValueError(f"windows must be (samples, lookback, features), got shape "
                              f"{np.shape(windows)}; pass the output of make_windows.")
-        flat = np.asarray(windows, dtype=np.float64).reshape(-1, windows.shape[-1])
-        self.mean_, sd = flat.mean(0), flat.std(0)
+        flat = np.asarray(windows).reshape(-1, windows.shape[-1])
+        # one feature at a time in float64: no float64 copy of all windows (memory stays low)
+        self.mean_, sd = np.zeros(flat.shape[1]), np.zeros(flat.shape[1])
+        for j in range(flat.shape[1]):
+            column = flat[:, j].astype(np.float64)
+            self.mean_[j], sd[j] = column.mean(), column.std()
         self.scale_ = np.where(sd > 0, sd, 1.0)
         return self
 
@@ -160,7 +166,10 @@ class WindowScaler:
         if np.shape(windows)[-1] != len(self.mean_):
             raise ValueError(f"windows have {np.shape(windows)[-1]} features, the scaler was "
                              f"fitted on {len(self.mean_)}; use windows built the same way.")
-        return ((windows - self.mean_) / self.scale_).astype(np.float32)
+        out = np.empty(np.shape(windows), dtype=np.float32)
+        for i in range(0, len(out), 1024):  # float64 arithmetic, one chunk at a time (memory stays low)
+            out[i:i + 1024] = (np.asarray(windows[i:i + 1024], dtype=np.float64) - self.mean_) / self.scale_
+        return out
 
 
 def class_weights(y: np.ndarray) -> dict[int, float]:
@@ -209,7 +218,7 @@ def prepare(frame: pd.DataFrame, lookback: int = 5, shift: int = 2, split: str =
         frame: (rows, 63) from the loader or the twin.
     """
     if split not in ("time", "random"):
-        raise ValueError(f"split must be 'time' (honest) or 'random' (S0's, leaky), got {split!r}.")
+        raise ValueError(f"split must be 'time' (honest) or 'random' (the tutorial's, leaky), got {split!r}.")
     table = one_hot(frame)
     keep, labels = curve_shift(table["y"].to_numpy(), shift)
     features = [c for c in table.columns if c not in ("time", "y")]

@@ -59,14 +59,30 @@ def plot_around_breaks(frame: pd.DataFrame, breaks: list[int], sensors: list[str
 def plot_history(history: dict[str, list[float]], source: str,
                  metrics: tuple[str, ...] = ("loss", "f1", "recall", "fpr")) -> plt.Figure:
     """Per-epoch training and validation curves of a Keras history dict
-    (``loss``, ``val_loss``, ...), one panel per metric."""
-    fig, axes = plt.subplots(1, len(metrics), figsize=(3.6 * len(metrics), 3.0))
-    for ax, name in zip(np.atleast_1d(axes), metrics):
+    (``loss``, ``val_loss``, ...), one panel per metric.
+
+    The loss gets two panels, not one: Keras reports the training loss
+    weighted by ``class_weight`` and the validation loss unweighted, so the
+    two are different quantities and their gap means nothing. The other
+    metrics count windows the same way on both sets and share a panel.
+    """
+    panels = [(name, split) for name in metrics
+              for split in (("training", "validation") if name == "loss" else (None,))]
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.3 * len(panels), 3.0))
+    for ax, (name, split) in zip(np.atleast_1d(axes), panels):
         epochs = np.arange(1, len(history[name]) + 1)
-        ax.plot(epochs, history[name], label="training")
-        ax.plot(epochs, history[f"val_{name}"], label="validation")
-        ax.set(title=name, xlabel="epoch")
-    np.atleast_1d(axes)[0].legend()
+        if split == "training":
+            ax.plot(epochs, history[name], label="training")
+            ax.set(title="training loss (class-weighted)")
+        elif split == "validation":
+            ax.plot(epochs, history[f"val_{name}"], color="C1", label="validation")
+            ax.set(title="validation loss (unweighted)")
+        else:
+            ax.plot(epochs, history[name], label="training")
+            ax.plot(epochs, history[f"val_{name}"], label="validation")
+            ax.set(title=name)
+            ax.legend()
+        ax.set(xlabel="epoch")
     fig.suptitle(f"Training of the BiLSTM, per epoch ({source})")
     fig.tight_layout()
     return fig

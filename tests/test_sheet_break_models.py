@@ -1,4 +1,4 @@
-"""S0's model and its metrics: Keras metrics against NumPy and scikit-learn."""
+"""The sheet-break tutorial's (S0) model and its metrics: Keras metrics against NumPy and scikit-learn."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def test_parameter_counts_match_s0() -> None:
     counts = [layer.count_params() for layer in model.layers]
     assert counts[0] == sbm.lstm_layer_parameters(69, 16) == 11_008
     assert counts[2] == sbm.lstm_layer_parameters(32, 8) == 2_624
-    assert model.count_params() == 13_713  # S0's total
+    assert model.count_params() == 13_713  # the sheet-break tutorial's (S0) total
     assert model.output_shape == (None, 1)
     one_way = sbm.build_sheet_break_model(5, 69, bidirectional=False)
     assert one_way.layers[0].count_params() == sbm.lstm_layer_parameters(69, 16, bidirectional=False)
@@ -81,6 +81,8 @@ def test_training_and_baselines_run() -> None:
     np.testing.assert_allclose(sbm.predict_proba(again, data.x_test), prob, atol=1e-5)  # seeded
     valid, test = sbm.logistic_baseline(data, seed=0)
     assert valid.shape == data.y_valid.shape and test.shape == data.y_test.shape
+    fitted = sbm.logistic_baseline_model(data, seed=0)
+    np.testing.assert_allclose(fitted.predict_proba(sbm.flatten_windows(data.x_test))[:, 1], test)
     assert sbm.flatten_windows(data.x_test).shape == (len(data.x_test), 3 * data.x_test.shape[2])
 
 

@@ -34,7 +34,10 @@ def test_figures_say_their_source() -> None:
     history = {k: [0.5, 0.4] for k in ("loss", "f1", "recall", "fpr")}
     history.update({f"val_{k}": v for k, v in list(history.items())})
     fig = plot_history(history, "SYNTHETIC")
-    assert len(fig.axes) == 4 and "SYNTHETIC" in fig._suptitle.get_text()
+    assert len(fig.axes) == 5 and "SYNTHETIC" in fig._suptitle.get_text()
+    # the class-weighted training loss and the unweighted validation loss never share a panel
+    assert [len(ax.lines) for ax in fig.axes] == [1, 1, 2, 2, 2]
+    assert "weighted" in fig.axes[0].get_title() and "unweighted" in fig.axes[1].get_title()
     table = pd.DataFrame({"model": ["a", "a", "b"], "f1": [0.1, 0.3, 0.2]})
     fig = plot_score_table(table, "SYNTHETIC")
     assert "SYNTHETIC" in fig.axes[0].get_title()
