@@ -109,7 +109,7 @@ def tfidf_logreg(ngram_range: tuple[int, int] = (1, 1), C: float = 4.0, min_df: 
         ("features", TfidfVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None,
                                      ngram_range=ngram_range, min_df=min_df, sublinear_tf=True,
                                      dtype=np.float32)),
-        ("model", LogisticRegression(C=C, solver="liblinear", dual=True, max_iter=1000)),
+        ("model", LogisticRegression(C=C, solver="liblinear", dual=True, max_iter=1000, random_state=0)),
     ])
 
 
@@ -120,7 +120,7 @@ def nb_head(C: float = 0.1, alpha: float = 1.0) -> Pipeline:
     features of a split can be computed once and reused for several C.
     """
     return Pipeline([("nb", NBLogCountRatio(alpha=alpha)),
-                     ("model", LogisticRegression(C=C, solver="liblinear", dual=True, max_iter=1000))])
+                     ("model", LogisticRegression(C=C, solver="liblinear", dual=True, max_iter=1000, random_state=0))])
 
 
 def nb_logreg(ngram_range: tuple[int, int] = (1, 2), C: float = 0.1, n_features: int = 2**22,
