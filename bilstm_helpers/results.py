@@ -160,6 +160,53 @@ def record_tables(record: dict[str, Any]) -> dict[str, pd.DataFrame]:
     return result
 
 
+def format_duration(seconds: float) -> str:
+    """``"48 s"`` under a minute, else minutes with one decimal: ``"9.1 min"``."""
+    return f"{seconds:.0f} s" if seconds < 60 else f"{seconds / 60:.1f} min"
+
+
+def run_time_summary(record: dict[str, Any]) -> str:
+    """Two Markdown sentences on the notebooks' run times and peak memory.
+
+    Args:
+        record: the contents of ``results/notebook_memory.json`` as written by
+            :func:`bilstm_helpers.runtime.record_notebook_run`: ``"notebooks"``,
+            a list of rows ``{"notebook", "seconds", "peak_memory_mb"}``, and
+            ``"cpu_count"`` and ``"binder_limit_mb"``.
+
+    Returns:
+        text: the slowest and fastest notebook with their times, the total,
+        and the largest peak memory against Binder's limit; every figure is
+        read from ``record``.
+
+    Raises:
+        ValueError: the record holds no rows, or a row lacks ``seconds`` or
+            ``peak_memory_mb`` (the message names the row).
+    """
+    rows = record.get("notebooks") or []
+    if not rows:
+        raise ValueError("the run-time record holds no notebook rows; execute a chapter at full "
+                         "settings: its last cell records its run time and memory")
+    for row in rows:
+        missing = [key for key in ("notebook", "seconds", "peak_memory_mb") if key not in row]
+        if missing:
+            raise ValueError(f"row {row} lacks {missing}; rerun that notebook to rewrite its row")
+    slowest = max(rows, key=lambda row: row["seconds"])
+    fastest = min(rows, key=lambda row: row["seconds"])
+    largest = max(rows, key=lambda row: row["peak_memory_mb"])
+    total = sum(row["seconds"] for row in rows)
+    mode = "in quick mode" if record.get("quick_mode") else "at full settings"
+    cpus = f" on {record['cpu_count']} CPU cores" if record.get("cpu_count") else ""
+    text = (f"In their last recorded runs {mode}{cpus}, the {len(rows)} notebooks took "
+            f"{format_duration(total)} together, from {format_duration(fastest['seconds'])} "
+            f"(`{fastest['notebook']}`) to {format_duration(slowest['seconds'])} (`{slowest['notebook']}`), "
+            "each counted from the start of its kernel. ")
+    text += f"The largest peak memory was {largest['peak_memory_mb']:,.0f} MB (`{largest['notebook']}`)"
+    if record.get("binder_limit_mb"):
+        text += f", against Binder's limit of {record['binder_limit_mb']:,} MB"
+    return text + "."
+
+
 def overview(records: dict[str, dict[str, Any]]) -> pd.DataFrame:
     """One row per results file: its mode, whether its data are synthetic, and
     how many table rows it fills (single values plus rows of its other tables)."""

@@ -106,6 +106,68 @@ def record_notebook_run(notebook: str) -> dict[str, Any]:
     return row
 
 
+class RunTimeNote(str):
+    """A one-line note (Markdown) that notebooks display as Markdown and print as text."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))  # plain text without quotes
+
+
+def run_time_note(notebook: str) -> RunTimeNote:
+    """How long ``notebook`` takes at full settings and its peak memory, as one line.
+
+    Read from the full run's ``results/notebook_memory.json`` (never the quick
+    one), which the chapter's last cell wrote the last time it ran at full
+    settings; shown at the top of every chapter so that a reader on Binder
+    knows the cost before pressing "run all".
+
+    Args:
+        notebook: the notebook's file name without ``.ipynb``, e.g. ``"06_imdb"``.
+    """
+    path = results_dir() / "notebook_memory.json"
+    record = json.loads(path.read_text()) if path.exists() else {}
+    row = next((r for r in record.get("notebooks", []) if r["notebook"] == notebook), None)
+    if row is None:
+        return RunTimeNote(f"**Run time:** not measured yet: `{notebook}` has no row in "
+                           f"`results/notebook_memory.json` (its last cell writes one).")
+    minutes = row["seconds"] / 60
+    duration = f"about {minutes:.0f} minutes" if minutes >= 1.5 else f"about {row['seconds']:.0f} seconds"
+    cores = record.get("cpu_count")
+    on = f" on {cores} CPU cores" if cores else ""
+    return RunTimeNote(
+        f"**Run time:** {duration} at full settings{on}, peak memory "
+        f"{row['peak_memory_mb']:,.0f} MB (Binder gives {record.get('binder_limit_mb', BINDER_MEMORY_MB):,} MB), "
+        f"as measured by this chapter's last run.")
+
+
+def show_run_time_note(notebook: str) -> None:
+    """Display :func:`run_time_note` as a Jupyter output that :func:`refresh_run_time_note` can update.
+
+    The note at the top of a chapter shows the last recorded full run; when the
+    chapter's last cell records this run, it rewrites the note in place, so an
+    executed notebook shows the figures of its own run at the top.
+    """
+    from IPython.display import display
+
+    display(run_time_note(notebook), display_id=f"run-time-note-{notebook}")
+
+
+def refresh_run_time_note(notebook: str) -> None:
+    """Rewrite the note shown by :func:`show_run_time_note` from the record just written.
+
+    Does nothing in quick mode: the note is about full settings, and quick runs
+    write their record elsewhere.
+    """
+    if quick_mode():
+        return
+    from IPython.display import update_display
+
+    update_display(run_time_note(notebook), display_id=f"run-time-note-{notebook}")
+
+
 def release_memory() -> bool:
     """Collect garbage (dropped models) and hand freed heap memory back to the
     operating system, so that the next model's training starts from a lower

@@ -16,8 +16,15 @@ check_pages = importlib.util.module_from_spec(spec)
 sys.modules["check_pages"] = check_pages  # dataclasses look their module up there
 spec.loader.exec_module(check_pages)
 
+EDIT_BASE = "https://github.com/o/r/edit/main/"
 LAUNCH = ('<a href="https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/notebooks/nb.ipynb">Binder</a>'
-          '<a href="https://colab.research.google.com/github/o/r/blob/main/notebooks/nb.ipynb">Colab</a>')
+          '<a href="https://colab.research.google.com/github/o/r/blob/main/notebooks/nb.ipynb">Colab</a>'
+          '<button class="btn btn-sm btn-launch-thebe dropdown-item" onclick="initThebeSBT()">Live Code</button>'
+          '<a class="btn btn-download-source-button" href="../_sources/notebooks/nb.ipynb">.ipynb</a>'
+          '<a class="btn btn-source-edit-button" href="https://github.com/o/r/edit/main/notebooks/nb.ipynb">edit</a>'
+          '<div class="cell tag_thebe-init tag_remove-input"><pre>import x</pre></div>'
+          '<div class="cell tag_run-time-note"><div class="cell_output"><p><strong>Run time:</strong> 1 s</p>'
+          '</div></div>')
 GOOD_OUTPUT = '<div class="cell_output docutils container"><pre class="output stream">3 results</pre></div>'
 
 
@@ -78,12 +85,66 @@ def test_clean_notebook_page(site: Path) -> None:
     nb = notebook(site, "notebooks/nb", LAUNCH + GOOD_OUTPUT)
     assert check_pages.is_notebook_page(nb, site)
     assert check_pages.check_page(nb, site) == []
+    assert check_pages.check_page(nb, site, edit_base=EDIT_BASE) == []
 
 
 def test_notebook_page_without_output_or_launch_buttons(site: Path) -> None:
     nb = notebook(site, "notebooks/nb", '<div class="cell_output docutils container"> </div>')
     found = check_pages.check_page(nb, site)
-    assert kinds(found) == ["no launch button", "no launch button", "no rendered output"]
+    assert kinds(found) == ["no download button", "no edit button", "no launch button", "no launch button",
+                            "no launch button", "no rendered output", "no run-time note", "no thebe-init cell"]
+    assert "Live Code" in " ".join(p.detail for p in found)
+
+
+def test_the_results_page_needs_no_run_time_note(site: Path) -> None:
+    without_note = LAUNCH.replace("Run time:", "Took:").replace("notebooks/nb", "notebooks/99_results")
+    results = notebook(site, "notebooks/99_results", without_note + GOOD_OUTPUT)
+    assert check_pages.check_page(results, site) == []
+    chapter = notebook(site, "notebooks/nb", LAUNCH.replace("Run time:", "Took:") + GOOD_OUTPUT)
+    assert kinds(check_pages.check_page(chapter, site)) == ["no run-time note"]
+
+
+def test_source_buttons_on_a_prose_page(site: Path) -> None:
+    write(site, "_sources/book/intro.md", "# Intro")
+    buttons = ('<a class="btn-download-source-button" href="../_sources/book/intro.md">.md</a>'
+               '<a class="btn-source-edit-button" href="https://github.com/o/r/edit/main/book/intro.md">e</a>')
+    intro = write(site, "book/intro.html", page(buttons))
+    assert check_pages.source_of(intro, site) == "book/intro.md"
+    assert not check_pages.is_notebook_page(intro, site)
+    assert check_pages.check_page(intro, site, edit_base=EDIT_BASE) == []
+    assert kinds(check_pages.check_page(intro, site, edit_base="https://github.com/fork/r/edit/main/")) == [
+        "wrong edit link"]
+    write(site, "book/intro.html", page(buttons.replace("intro.md\">.md", "other.md\">.md")))
+    assert kinds(check_pages.check_page(intro, site, edit_base=EDIT_BASE)) == ["broken link", "no download button"]
+
+
+def test_math_renderer_must_be_served_with_the_book(site: Path) -> None:
+    cdn = write(site, "book/a.html", page('<script defer src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js">'
+                                          '</script>'))
+    assert kinds(check_pages.check_page(cdn, site)) == ["math renderer from the network"]
+    write(site, "_static/mathjax/tex-chtml.js", "// MathJax")
+    local = write(site, "book/a.html", page('<script defer src="../_static/mathjax/tex-chtml.js"></script>'))
+    assert check_pages.check_page(local, site) == []
+
+
+def test_edit_url_base_comes_from_the_config(tmp_path: Path) -> None:
+    config = tmp_path / "_config.yml"
+    config.write_text("repository:\n  url: https://github.com/o/r/\n  branch: dev\n")
+    assert check_pages.edit_url_base(config) == "https://github.com/o/r/edit/dev/"
+    assert check_pages.edit_url_base(tmp_path / "none.yml") is None
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ('<p>Rendered: <mjx-container><mjx-math>h</mjx-math></mjx-container></p>', []),
+    ('<p>Left as TeX: <span class="math">\\(h_t = \\tanh(x)\\)</span></p>', ["raw TeX"]),
+    ('<div class="math">\\[ c_t \\]</div>', ["raw TeX"]),
+    ('<p>$$ y $$</p>', ["raw TeX"]),
+    ('<pre>re.sub(r"\\(", "", s)</pre><p>Costs <code>$$</code>, <code>\\[</code>.</p>', []),
+])
+def test_raw_tex_in_the_rendered_page(site: Path, body: str, expected: list[str]) -> None:
+    a = write(site, "book/a.html", page(body))
+    assert kinds(check_pages.check_page(a, site, dom=page(body))) == expected
+    assert check_pages.check_page(a, site) == []  # the static file is TeX until MathJax runs: not checked
 
 
 def test_a_figure_alone_counts_as_output(site: Path) -> None:
@@ -173,3 +234,14 @@ def test_screenshot_dom_and_javascript_errors_with_chromium(site: Path, tmp_path
                                     '"beforeend", \'<a href="nowhere.html">x</a>\')</script>'))
     assert check_pages.main(["--html", str(site), "--out", str(out)]) == 1
     assert "broken link: nowhere.html" in (out / "report.json").read_text()
+
+    # Math that no script renders stays TeX in the browser: the check fails on it.
+    write(site, "book/b.html", page('<h1 id="x">B</h1><p><span class="math">\\(h_t\\)</span></p>'))
+    assert check_pages.main(["--html", str(site), "--out", str(out)]) == 1
+    assert "raw TeX" in (out / "report.json").read_text()
+    # A script that replaces it (as MathJax does) before the check reads the DOM: no problem.
+    write(site, "book/b.html", page('<h1 id="x">B</h1><p><span class="math">\\(h_t\\)</span></p><script>'
+                                    'window.MathJax = {startup: {promise: new Promise((done) => setTimeout(() => {'
+                                    'document.querySelector(".math").textContent = "h"; done(); }, 300))}}'
+                                    '</script>'))
+    assert check_pages.main(["--html", str(site), "--out", str(out)]) == 0

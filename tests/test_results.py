@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bilstm_helpers.results import (describe, format_value, load_results, overview, record_tables,
-                                    summarise_series)
+from bilstm_helpers.results import (describe, format_duration, format_value, load_results, overview,
+                                    record_tables, run_time_summary, summarise_series)
 
 RECORD = {
     "name": "case", "quick_mode": False, "data": "synthetic sensor series",
@@ -86,3 +86,33 @@ def test_format_value(value, text: str) -> None:
 
 def test_summarise_series() -> None:
     assert summarise_series([3, 1, 2]) == "3 values: 3 \u2192 2 (min 1, max 3)"
+
+
+MEMORY = {"name": "notebook_memory", "quick_mode": False, "binder_limit_mb": 2048, "cpu_count": 2,
+          "notebooks": [{"notebook": "01_gates", "peak_memory_mb": 212.5, "seconds": 1.8},
+                        {"notebook": "06_imdb", "peak_memory_mb": 1649.0, "seconds": 546.4},
+                        {"notebook": "05_sheet", "peak_memory_mb": 1772.0, "seconds": 308.0}]}
+
+
+@pytest.mark.parametrize(("seconds", "text"), [(48.4, "48 s"), (59.4, "59 s"), (60, "1.0 min"), (546.4, "9.1 min")])
+def test_format_duration(seconds: float, text: str) -> None:
+    assert format_duration(seconds) == text
+
+
+def test_run_time_summary_reads_every_figure_from_the_record() -> None:
+    text = run_time_summary(MEMORY)
+    assert text == ("In their last recorded runs at full settings on 2 CPU cores, the 3 notebooks took "
+                    "14.3 min together, from 2 s (`01_gates`) to 9.1 min (`06_imdb`), each counted from "
+                    "the start of its kernel. The largest peak memory was 1,772 MB (`05_sheet`), against "
+                    "Binder's limit of 2,048 MB.")
+    assert "in quick mode" in run_time_summary({**MEMORY, "quick_mode": True})
+
+
+@pytest.mark.parametrize(("record", "problem"), [
+    ({"notebooks": []}, "no notebook rows"),
+    ({}, "no notebook rows"),
+    ({"notebooks": [{"notebook": "x", "seconds": 3.0}]}, "lacks \\['peak_memory_mb'\\]"),
+])
+def test_run_time_summary_bad_record(record, problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        run_time_summary(record)

@@ -16,7 +16,17 @@ driven over its DevTools pipe (no Selenium or Playwright). A page fails when
   the target page has no element with that id);
 - an ``<img>`` points at a local file that does not exist or is empty;
 - it is a notebook page (its ``.ipynb`` is in ``_sources/``) without any
-  rendered cell output, or without its Binder and Colab launch buttons.
+  rendered cell output, without its Binder, Colab and "Live Code" (Thebe)
+  launch buttons, or without a cell tagged ``thebe-init`` (the set-up cell
+  that Thebe runs as soon as its kernel is ready); a chapter (any notebook
+  page but the results page) without its "Run time: ..." note;
+- a page built from a source file (``.ipynb`` or ``.md``) lacks the button that
+  downloads that source or the "edit this page" link to it in the repository
+  of ``_config.yml`` (``repository.url`` and ``branch``);
+- in the browser, raw TeX delimiters (``\\(``, ``\\)``, ``\\[``, ``\\]``, ``$$``)
+  remain in the page's visible text outside code: an equation did not render
+  (the book serves MathJax itself, so this holds offline too), or a page
+  loads MathJax or KaTeX from another site.
 
 External links are not followed (the build machine may be offline). The
 script prints one line per problem, writes ``report.json`` beside the
@@ -28,23 +38,20 @@ page fails.
 from __future__ import annotations
 
 import argparse
-import base64
-import fcntl
 import json
-import os
 import re
-import select
 import shutil
-import subprocess
 import sys
-import tempfile
-import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import yaml
 from bs4 import BeautifulSoup
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from devtools_browser import Chromium, snippet as _snippet  # noqa: E402  (tools/ is not a package)
 
 ROOT = Path(__file__).resolve().parents[1]
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -52,6 +59,15 @@ TRACEBACK = re.compile(r"Traceback \(most recent call last\)")
 WARNING = re.compile(r"\b[A-Z]\w*Warning: ")
 PROGRESS_DEBRIS = "\u2501\u2501"  # Keras's progress bar
 LAUNCHERS = {"Binder": "mybinder.org", "Colab": "colab.research.google.com"}
+LIVE_CODE = "button.btn-launch-thebe"  # sphinx-book-theme's "Live Code" (Thebe) launch button
+THEBE_INIT = ".tag_thebe-init"  # a cell Thebe runs when its kernel is ready
+RUN_TIME_NOTE = ".tag_run-time-note .cell_output"  # a chapter's generated run time and peak memory
+NOT_CHAPTERS = {"notebooks/99_results.html"}  # the results page: a notebook page, not a chapter
+DOWNLOAD = "a.btn-download-source-button"
+EDIT = "a.btn-source-edit-button"
+RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$")
+NOT_PROSE = ("script", "style", "noscript", "template", "textarea", "pre", "code", "kbd", "samp",
+             "mjx-container", "mjx-assistive-mml", "math")
 
 
 @dataclass(frozen=True)
@@ -72,8 +88,41 @@ def find_pages(html_dir: Path) -> list[Path]:
 
 def is_notebook_page(page: Path, html_dir: Path) -> bool:
     """True when the page was built from a notebook (Sphinx copies its source to _sources/)."""
-    rel = page.relative_to(html_dir).with_suffix(".ipynb")
-    return (html_dir / "_sources" / rel).exists()
+    return source_of(page, html_dir) == page.relative_to(html_dir).with_suffix(".ipynb").as_posix()
+
+
+def source_of(page: Path, html_dir: Path) -> str | None:
+    """The page's source file relative to the book's root (``notebooks/x.ipynb``,
+    ``book/intro.md``), found in ``_sources/``; None for generated pages (search, index)."""
+    rel = page.relative_to(html_dir).with_suffix("")
+    for suffix in (".ipynb", ".md"):
+        if (html_dir / "_sources" / rel.with_suffix(suffix)).is_file():
+            return rel.with_suffix(suffix).as_posix()
+    return None
+
+
+def edit_url_base(config: Path) -> str | None:
+    """``<repository.url>/edit/<branch>/`` from a Jupyter Book ``_config.yml``; None without one."""
+    if not config.is_file():
+        return None
+    repository = (yaml.safe_load(config.read_text()) or {}).get("repository") or {}
+    if not repository.get("url"):
+        return None
+    return f"{repository['url'].rstrip('/')}/edit/{repository.get('branch', 'main')}/"
+
+
+def raw_tex(soup: BeautifulSoup) -> list[str]:
+    """Snippets of visible prose that still hold TeX delimiters (code and scripts excluded)."""
+    soup = BeautifulSoup(str(soup), "html.parser")  # a copy: the caller's tree stays whole
+    for node in soup.find_all(NOT_PROSE):
+        node.decompose()
+    body = soup.body or soup
+    found = []
+    for text in body.find_all(string=True):
+        match = RAW_TEX.search(text)
+        if match:
+            found.append(_snippet(text[max(0, match.start() - 40):match.end() + 40]))
+    return found
 
 
 @lru_cache(maxsize=None)
@@ -120,10 +169,13 @@ def redirect_target(html: str) -> str | None:
     return match.group(1).strip() if match else None
 
 
-def check_page(page: Path, html_dir: Path, dom: str | None = None) -> list[Problem]:
+def check_page(page: Path, html_dir: Path, dom: str | None = None, edit_base: str | None = None) -> list[Problem]:
     """All problems of one page. ``dom`` is the page as the browser rendered it;
-    without it the static HTML file is checked. A redirect page is checked
-    for its target only (the browser shows the target, checked on its own)."""
+    without it the static HTML file is checked (and raw TeX is not looked for:
+    before MathJax runs every equation is TeX). ``edit_base`` is the start of
+    every "edit this page" link (``edit_url_base``); None checks only that
+    the link is there. A redirect page is checked for its target only (the
+    browser shows the target, checked on its own)."""
     name = page.relative_to(html_dir).as_posix()
     redirect = redirect_target(page.read_text(encoding="utf-8"))
     if redirect is not None:
@@ -162,6 +214,10 @@ def check_page(page: Path, html_dir: Path, dom: str | None = None) -> list[Probl
         if not src or not file.is_file() or file.stat().st_size == 0:
             problems.append(Problem(name, "missing image", src or "<img> without src"))
 
+    source = source_of(page, html_dir)
+    if source is not None:
+        problems += [Problem(name, kind, detail) for kind, detail in source_buttons(soup, page, html_dir,
+                                                                                    source, edit_base)]
     if is_notebook_page(page, html_dir):
         outputs = [n for n in soup.select(".cell_output") if n.get_text(strip=True) or n.find("img")]
         if not outputs:
@@ -170,12 +226,38 @@ def check_page(page: Path, html_dir: Path, dom: str | None = None) -> list[Probl
         for launcher, host in LAUNCHERS.items():
             if host not in hrefs:
                 problems.append(Problem(name, "no launch button", f"no {launcher} link ({host})"))
+        if not soup.select(LIVE_CODE):
+            problems.append(Problem(name, "no launch button", "no Live Code (Thebe) button"))
+        if name not in NOT_CHAPTERS and not any("Run time:" in note.get_text() for note in soup.select(RUN_TIME_NOTE)):
+            problems.append(Problem(name, "no run-time note",
+                                    "no 'Run time: ...' note at the top (tools/notebook_cells.py adds the cell)"))
+        if not soup.select(THEBE_INIT):
+            problems.append(Problem(name, "no thebe-init cell",
+                                    "no cell tagged thebe-init: Live Code would start without the set-up cell"))
+    for script in soup.find_all("script", src=True):
+        if re.search(r"mathjax|katex", script["src"], re.IGNORECASE) and local_target(script["src"]) is None:
+            problems.append(Problem(name, "math renderer from the network",
+                                    f"{script['src']} (opened offline, its equations stay TeX)"))
+    if dom is not None:
+        problems += [Problem(name, "raw TeX", text) for text in raw_tex(soup)]
     return problems
 
 
-def _snippet(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit] + "..."
+def source_buttons(soup: BeautifulSoup, page: Path, html_dir: Path, source: str,
+                   edit_base: str | None) -> list[tuple[str, str]]:
+    """(kind, detail) when the download button of the page's source or its edit link is missing or wrong."""
+    found = []
+    wanted = (html_dir / "_sources" / source).resolve()
+    downloads = [a["href"] for a in soup.select(DOWNLOAD) if a.get("href")]
+    if not any((page.parent / unquote(urlsplit(h).path)).resolve() == wanted for h in downloads):
+        found.append(("no download button", f"no link that downloads _sources/{source}"
+                      + (f" (found {', '.join(downloads)})" if downloads else "")))
+    edits = [a["href"] for a in soup.select(EDIT) if a.get("href")]
+    if not edits:
+        found.append(("no edit button", f"no 'edit this page' link for {source}"))
+    elif edit_base is not None and f"{edit_base}{source}" not in edits:
+        found.append(("wrong edit link", f"{edits[0]} (expected {edit_base}{source})"))
+    return found
 
 
 def _rel(path: Path, base: Path) -> str:
@@ -196,110 +278,6 @@ def find_browser(explicit: str | None) -> str:
                      "or run with --no-browser to check the static HTML only.")
 
 
-class Chromium:
-    """Headless Chromium driven over the DevTools protocol on a pipe
-    (``--remote-debugging-pipe``: JSON messages ending in NUL on fds 3 and 4),
-    so one browser serves every page and no driver package is needed."""
-
-    def __init__(self, binary: str, width: int, height: int, timeout: float = 60) -> None:
-        self.timeout = timeout
-        self.profile = tempfile.TemporaryDirectory()
-        cmd_read, self.cmd_write = os.pipe()
-        self.res_read, res_write = os.pipe()
-
-        def onto_fds_3_and_4() -> None:  # runs in the child, before exec
-            commands = fcntl.fcntl(cmd_read, fcntl.F_DUPFD, 10)
-            responses = fcntl.fcntl(res_write, fcntl.F_DUPFD, 10)
-            os.dup2(commands, 3)
-            os.dup2(responses, 4)
-
-        self.process = subprocess.Popen(
-            [binary, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-             "--disable-extensions", "--remote-debugging-pipe", f"--user-data-dir={self.profile.name}",
-             "about:blank"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            close_fds=False, preexec_fn=onto_fds_3_and_4)
-        os.close(cmd_read)
-        os.close(res_write)
-        self.buffer, self.last_id, self.events = b"", 0, []
-        target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        self.session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        for method in ("Page.enable", "Runtime.enable"):
-            self.send(method, session=True)
-        self.width, self.height = width, height
-        self.send("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=True)
-
-    def _receive(self, deadline: float) -> dict:
-        while b"\0" not in self.buffer:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise RuntimeError("chromium did not answer in time")
-            if select.select([self.res_read], [], [], left)[0]:
-                chunk = os.read(self.res_read, 1 << 20)
-                if not chunk:
-                    raise RuntimeError("chromium exited")
-                self.buffer += chunk
-        message, self.buffer = self.buffer.split(b"\0", 1)
-        return json.loads(message)
-
-    def send(self, method: str, params: dict | None = None, session: bool = False) -> dict:
-        """Call a DevTools method and return its result; events that arrive meanwhile are kept."""
-        self.last_id += 1
-        message = {"id": self.last_id, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = self.session
-        os.write(self.cmd_write, json.dumps(message).encode() + b"\0")
-        deadline = time.monotonic() + self.timeout
-        while True:
-            reply = self._receive(deadline)
-            if reply.get("id") == self.last_id:
-                if "error" in reply:
-                    raise RuntimeError(f"{method}: {reply['error'].get('message')}")
-                return reply["result"]
-            self.events.append(reply)
-
-    def wait_for(self, event: str) -> None:
-        deadline = time.monotonic() + self.timeout
-        while not any(e.get("method") == event for e in self.events):
-            self.events.append(self._receive(deadline))
-
-    def render(self, page: Path, screenshot: Path, max_height: int = 16000) -> tuple[str, list[str]]:
-        """Load the page, save a full-page screenshot (up to ``max_height`` pixels),
-        and return its DOM after the scripts ran plus the JavaScript errors it raised."""
-        self.events = []
-        self.send("Page.navigate", {"url": page.resolve().as_uri()}, session=True)
-        self.wait_for("Page.loadEventFired")
-        evaluated = self.send("Runtime.evaluate", {"expression": "document.documentElement.outerHTML",
-                                                   "returnByValue": True}, session=True)
-        if "value" not in evaluated.get("result", {}):
-            raise RuntimeError(f"could not read the DOM of {page.name}: {evaluated.get('exceptionDetails')}")
-        dom = evaluated["result"]["value"]
-        height = self.send("Page.getLayoutMetrics", session=True)["cssContentSize"]["height"]
-        clip = {"x": 0, "y": 0, "width": self.width, "height": min(max(height, self.height), max_height), "scale": 1}
-        shot = self.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip},
-                         session=True)
-        screenshot.parent.mkdir(parents=True, exist_ok=True)
-        screenshot.write_bytes(base64.b64decode(shot["data"]))
-        errors = [_snippet(e["params"]["exceptionDetails"].get("exception", {}).get("description", "")
-                           or e["params"]["exceptionDetails"].get("text", ""))
-                  for e in self.events if e.get("method") == "Runtime.exceptionThrown"]
-        return dom, errors
-
-    def close(self) -> None:
-        try:
-            self.send("Browser.close")
-        except RuntimeError:
-            pass
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        os.close(self.cmd_write)
-        os.close(self.res_read)
-        self.profile.cleanup()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html", help="the built book")
@@ -307,6 +285,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder for the screenshots and report.json")
     parser.add_argument("--no-browser", action="store_true",
                         help="check the static HTML files, take no screenshots")
+    parser.add_argument("--config", type=Path, default=ROOT / "_config.yml",
+                        help="the book's _config.yml: its repository.url and branch make the expected edit links")
     parser.add_argument("--chromium", help="Chromium binary (default: the first of %s on PATH)" % ", ".join(BROWSERS))
     parser.add_argument("--window", default="1280,900",
                         help="browser viewport WIDTH,HEIGHT in pixels; screenshots cover the whole page")
@@ -337,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
                     report.append({"page": rel.as_posix(), "problems": [f"browser: {error}"]})
                     print(f"FAIL {rel.as_posix()}")
                     continue
-            found = check_page(page, args.html, dom)
+            found = check_page(page, args.html, dom, edit_url_base(args.config))
             problems += found
             report.append({"page": rel.as_posix(), "notebook": is_notebook_page(page, args.html),
                            "screenshot": screenshot.as_posix() if screenshot else None,
