@@ -3,31 +3,9 @@
 Everything imported here is NumPy only. Framework code (Keras, PyTorch)
 lives in modules that import their framework when they are used.
 
-Modules:
-    lstm       an LSTM layer with backpropagation through time, ragged batches
-    bilstm     the bidirectional wrapper: reverse, run, re-align, merge
-    training   dense head, binary cross-entropy, Adam, a sequence classifier
-    rnn        a vanilla RNN (the baseline of the LSTM chapter)
-    gradcheck  finite-difference gradient checks
-    toy_tasks  synthetic sequence tasks (cumulative sums)
-    experiments  seeded training runs on the toy tasks
-    seed_stats  comparing two set-ups by several seeds each: difference of means, standard error
-    checks     input validation with errors that say how to fix the input
-    runtime    quick mode, seeds, results files
-    plots      the book's matplotlib figures (imports matplotlib)
-    convert    one set of weights in NumPy, Keras and PyTorch layouts
-    keras_models  the Keras chapter's models and its seeded multi-seed runner
-    torch_ragged  exact ragged batches for nn.LSTM(bidirectional=True) without packing (imports PyTorch)
-    torch_training  a device-agnostic PyTorch training loop with a tqdm bar (imports PyTorch)
-    sheet_break_data       loader and checks for ProcessMiner's sheet-break CSV
-    sheet_break_synthetic  the sheet-break data's synthetic twin (same schema)
-    sheet_break_pipeline   curve shift, windows, time split, scaler, class weights
-    sheet_break_models     S0's BiLSTM in Keras, baselines, metrics (imports Keras)
-    sheet_break_plots      the sheet-break chapter's figures (imports matplotlib)
-    imdb       the IMDB reviews (aclImdb v1.0) from a local copy or a checked download
-    text_vectorize  texts to padded int32 ids: vocabulary, padding, shuffled splits
-    keras_text  Keras text classifiers (S1 and larger), timed training (imports Keras)
-    torch_text  the IMDB BiLSTM in PyTorch on ragged batches, masked max-pooling, text batches (imports PyTorch)
+The modules, one concern each, are documented (and their list tested) on
+the book's API page, ``book/api.md``. The case studies have subpackages:
+``tagging/`` (UD English EWT, a CRF, taggers) so far.
 """
 
 from .bilstm import BiLSTMParams, bilstm_backward, bilstm_forward, init_bilstm, reverse_within_lengths
