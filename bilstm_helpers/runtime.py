@@ -106,6 +106,40 @@ def record_notebook_run(notebook: str) -> dict[str, Any]:
     return row
 
 
+class RunTimeNote(str):
+    """A one-line note (Markdown) that notebooks display as Markdown and print as text."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+def run_time_note(notebook: str) -> RunTimeNote:
+    """How long ``notebook`` takes at full settings and its peak memory, as one line.
+
+    Read from the full run's ``results/notebook_memory.json`` (never the quick
+    one), which the chapter's last cell wrote the last time it ran at full
+    settings; shown at the top of every chapter so that a reader on Binder
+    knows the cost before pressing "run all".
+
+    Args:
+        notebook: the notebook's file name without ``.ipynb``, e.g. ``"06_imdb"``.
+    """
+    path = results_dir() / "notebook_memory.json"
+    record = json.loads(path.read_text()) if path.exists() else {}
+    row = next((r for r in record.get("notebooks", []) if r["notebook"] == notebook), None)
+    if row is None:
+        return RunTimeNote(f"**Run time:** not measured yet: `{notebook}` has no row in "
+                           f"`results/notebook_memory.json` (its last cell writes one).")
+    minutes = row["seconds"] / 60
+    duration = f"about {minutes:.0f} minutes" if minutes >= 1.5 else f"about {row['seconds']:.0f} seconds"
+    cores = record.get("cpu_count")
+    on = f" on {cores} CPU cores" if cores else ""
+    return RunTimeNote(
+        f"**Run time:** {duration} at full settings{on}, peak memory "
+        f"{row['peak_memory_mb']:,.0f} MB (Binder gives {record.get('binder_limit_mb', BINDER_MEMORY_MB):,} MB), "
+        f"as measured by this chapter's last run.")
+
+
 def release_memory() -> bool:
     """Collect garbage (dropped models) and hand freed heap memory back to the
     operating system, so that the next model's training starts from a lower

@@ -1,15 +1,19 @@
-"""A small, device-agnostic PyTorch training loop with a ``tqdm`` progress bar.
+"""A small, device-agnostic PyTorch training loop with a progress bar.
 
 The same code runs on the CPU and on a CUDA GPU: :func:`pick_device` chooses,
-and every batch is moved to the model's device. The progress bar goes to
-stderr (the book hides it); the losses are returned. Importing this module
-does not import PyTorch.
+and every batch is moved to the model's device. The bar is
+:func:`~bilstm_helpers.progress.progress_bar`: it moves in a terminal or a
+live notebook and leaves one line in an executed notebook. Losses are
+averaged over examples (a short last batch weighs what its examples weigh)
+and returned. Importing this module does not import PyTorch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import Any
+
+from .progress import progress_bar
 
 Batch = tuple[Any, ...]  # (inputs..., targets) tensors
 
@@ -38,57 +42,85 @@ def _to(batch: Batch, device: Any) -> Batch:
     return tuple(t.to(device) for t in batch)
 
 
-def train_epoch(model: Any, batches: Iterable[Batch], loss_fn: Callable[..., Any],
-                optimizer: Any, progress: bool = True, description: str = "train") -> float:
-    """One pass over ``batches``; returns the mean training loss.
+def _batch_size(targets: Any) -> int:
+    """Examples in a batch: the first dimension of its targets (batch, ...)."""
+    return int(targets.shape[0]) if targets.dim() else 1
 
-    Args:
-        model: a ``torch.nn.Module``; called as ``model(*inputs)``.
-        batches: yields tuples ``(*inputs, targets)``, e.g. ``(x, lengths, y)``
-            with x (batch, time, features).
-        loss_fn: ``loss_fn(prediction, targets)`` -> scalar tensor.
-        optimizer: a ``torch.optim`` optimizer over ``model``'s parameters.
-        progress: show a ``tqdm`` bar (on stderr) with the running loss.
-    """
-    from tqdm import tqdm
 
+def _train_pass(model: Any, batches: Iterable[Batch], loss_fn: Callable[..., Any],
+                optimizer: Any, bar: Any) -> float:
+    """One pass over ``batches``; the example-weighted mean loss. ``bar.update(1)`` per batch."""
     device = next(model.parameters()).device
     model.train()
     total, count = 0.0, 0
-    bar = tqdm(batches, desc=description, leave=False, disable=not progress, mininterval=1.0)
-    for batch in bar:
+    for batch in batches:
         *inputs, targets = _to(batch, device)
         optimizer.zero_grad()
         loss = loss_fn(model(*inputs), targets)
         loss.backward()
         optimizer.step()
-        total, count = total + loss.item(), count + 1
+        n = _batch_size(targets)
+        total, count = total + loss.item() * n, count + n
+        bar.update(1)
         bar.set_postfix(loss=f"{total / count:.4f}", refresh=False)
     if count == 0:
         raise ValueError("batches was empty; give at least one batch.")
     return total / count
 
 
+def _length(batches: Iterable[Batch]) -> int | None:
+    try:
+        return len(batches)  # type: ignore[arg-type]
+    except TypeError:
+        return None
+
+
+def train_epoch(model: Any, batches: Iterable[Batch], loss_fn: Callable[..., Any],
+                optimizer: Any, progress: bool = True, description: str = "train") -> float:
+    """One pass over ``batches``; returns the training loss averaged over examples.
+
+    Args:
+        model: a ``torch.nn.Module``; called as ``model(*inputs)``.
+        batches: yields tuples ``(*inputs, targets)``, e.g. ``(x, lengths, y)``
+            with x (batch, time, features) and y (batch,).
+        loss_fn: ``loss_fn(prediction, targets)`` -> scalar tensor, the mean
+            over the batch (each batch's loss is weighted by its size).
+        optimizer: a ``torch.optim`` optimizer over ``model``'s parameters.
+        progress: show a progress bar with the running loss.
+    """
+    bar = progress_bar(total=_length(batches), desc=description, enabled=progress)
+    try:
+        return _train_pass(model, batches, loss_fn, optimizer, bar)
+    finally:
+        bar.close()
+
+
 def evaluate(model: Any, batches: Iterable[Batch], loss_fn: Callable[..., Any]) -> float:
-    """Mean loss over ``batches`` in eval mode, without gradients."""
+    """Loss averaged over the examples of ``batches``, in eval mode, without gradients.
+
+    Args:
+        batches: yields ``(*inputs, targets)`` as for :func:`train_epoch`;
+            ``loss_fn`` returns each batch's mean, weighted here by its size.
+    """
     import torch
 
     device = next(model.parameters()).device
     model.eval()
-    losses = []
+    total, count = 0.0, 0
     with torch.no_grad():
         for batch in batches:
             *inputs, targets = _to(batch, device)
-            losses.append(float(loss_fn(model(*inputs), targets)))
-    if not losses:
+            n = _batch_size(targets)
+            total, count = total + float(loss_fn(model(*inputs), targets)) * n, count + n
+    if count == 0:
         raise ValueError("batches was empty; give at least one batch.")
-    return sum(losses) / len(losses)
+    return total / count
 
 
 def fit(model: Any, train_batches: Iterable[Batch], loss_fn: Callable[..., Any], optimizer: Any,
         epochs: int, valid_batches: Iterable[Batch] | None = None,
         progress: bool = True, restore_best: bool = False) -> dict[str, Any]:
-    """Train for ``epochs`` epochs; an outer ``tqdm`` bar counts the epochs.
+    """Train for ``epochs`` epochs, with one progress bar over all their batches.
 
     ``train_batches`` (and ``valid_batches``) must be re-iterable, e.g. a
     ``DataLoader`` or a list of batches.
@@ -103,24 +135,28 @@ def fit(model: Any, train_batches: Iterable[Batch], loss_fn: Callable[..., Any],
         (``valid_loss`` empty when no validation batches are given), plus
         ``"best_epoch"`` (1-based) when ``restore_best`` is set.
     """
-    from tqdm import tqdm
-
     if epochs < 1:
         raise ValueError(f"epochs must be >= 1, got {epochs}.")
     if restore_best and valid_batches is None:
         raise ValueError("restore_best=True chooses an epoch on validation: pass valid_batches.")
     history: dict[str, Any] = {"train_loss": [], "valid_loss": []}
     best_state = None
-    bar = tqdm(range(epochs), desc="epochs", disable=not progress, mininterval=1.0)
-    for epoch in bar:
-        history["train_loss"].append(
-            train_epoch(model, train_batches, loss_fn, optimizer, progress=progress))
-        if valid_batches is not None:
-            history["valid_loss"].append(evaluate(model, valid_batches, loss_fn))
-            if restore_best and history["valid_loss"][-1] == min(history["valid_loss"]):
-                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-                history["best_epoch"] = epoch + 1
-        bar.set_postfix(loss=f"{history['train_loss'][-1]:.4f}", refresh=False)
+    per_epoch = _length(train_batches)
+    bar = progress_bar(total=None if per_epoch is None else epochs * per_epoch, desc="training",
+                       enabled=progress, unit="batch")
+    try:
+        for epoch in range(epochs):
+            bar.set_description(f"epoch {epoch + 1}/{epochs}", refresh=False)
+            history["train_loss"].append(_train_pass(model, train_batches, loss_fn, optimizer, bar))
+            if valid_batches is not None:
+                history["valid_loss"].append(evaluate(model, valid_batches, loss_fn))
+                bar.set_postfix(loss=f"{history['train_loss'][-1]:.4f}",
+                                valid_loss=f"{history['valid_loss'][-1]:.4f}", refresh=False)
+                if restore_best and history["valid_loss"][-1] == min(history["valid_loss"]):
+                    best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                    history["best_epoch"] = epoch + 1
+    finally:
+        bar.close()
     if best_state is not None:
         model.load_state_dict(best_state)
     return history

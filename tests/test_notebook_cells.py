@@ -22,16 +22,18 @@ def make_notebook(path: Path) -> Path:
     return path
 
 
-def test_inserts_both_cells_and_keeps_outputs(tmp_path: Path) -> None:
+def test_inserts_the_three_cells_and_keeps_outputs(tmp_path: Path) -> None:
     path = make_notebook(tmp_path / "a.ipynb")
     assert cells.main([str(path)]) == 0
     nb = nbformat.read(path, as_version=4)
-    assert [c.cell_type for c in nb.cells] == ["markdown", "code", "code", "code"]
-    assert cells.has_cell(nb, cells.SETUP, "a") and cells.has_cell(nb, cells.RUN_RECORD, "a")
+    assert [c.cell_type for c in nb.cells] == ["markdown", "code", "code", "code", "code"]
+    assert all(cells.has_cell(nb, spec, "a") for spec in cells.CELLS)
     assert nb.cells[1].metadata.tags == ["colab-setup", "remove-cell"]
-    assert nb.cells[3].metadata.tags == ["run-record", "remove-cell"]
-    assert 'record_notebook_run("a")' in nb.cells[3].source
-    assert nb.cells[2].outputs[0].text == "kept\n"
+    assert nb.cells[2].metadata.tags == ["run-time-note", "remove-input"]  # the book shows its output
+    assert 'run_time_note("a")' in nb.cells[2].source
+    assert nb.cells[4].metadata.tags == ["run-record", "remove-cell"]
+    assert 'record_notebook_run("a")' in nb.cells[4].source
+    assert nb.cells[3].outputs[0].text == "kept\n"
     nbformat.validate(nb)
 
 
@@ -82,7 +84,19 @@ def test_setup_cell_installs_from_github_elsewhere(monkeypatch) -> None:
     real = util.find_spec
     monkeypatch.setattr(util, "find_spec", lambda name, *a: None if name == "bilstm_helpers" else real(name, *a))
     (magic, line), = run_cell(cells.SETUP.source("a"))
-    assert magic == "pip" and "git+https://github.com/bilstm-book/bilstm-book" in line
+    assert magic == "pip" and f"git+{cells.repository_url()}" in line
+
+
+def test_the_repository_url_comes_from_config(tmp_path: Path) -> None:
+    import pytest
+
+    config = tmp_path / "_config.yml"
+    config.write_text("repository:\n  url: https://github.com/a-fork/bilstm-book/\n")
+    assert cells.repository_url(config) == "https://github.com/a-fork/bilstm-book"
+    config.write_text("title: no repository\n")
+    with pytest.raises(ValueError, match="repository.url"):
+        cells.repository_url(config)
+    assert cells.REPOSITORY == cells.repository_url()  # the set-up cell's address is _config.yml's
 
 
 def test_run_record_cell_writes_the_record(monkeypatch, tmp_path: Path) -> None:

@@ -54,3 +54,21 @@ def test_importing_the_package_imports_no_framework():
             "print([m for m in ('tensorflow', 'keras', 'torch') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_run_time_note_reads_the_full_run_record(monkeypatch, tmp_path):
+    import json
+
+    from bilstm_helpers.runtime import run_time_note
+
+    monkeypatch.setenv("BILSTM_RESULTS_DIR", str(tmp_path))
+    monkeypatch.setenv("BILSTM_QUICK", "1")  # the note reads the full run's record even in quick mode
+    (tmp_path / "notebook_memory.json").write_text(json.dumps({
+        "binder_limit_mb": 2048, "cpu_count": 2,
+        "notebooks": [{"notebook": "06_imdb", "peak_memory_mb": 1663.4, "seconds": 499.0},
+                      {"notebook": "01_lstm_gates", "peak_memory_mb": 212.5, "seconds": 12.0}]}))
+    note = run_time_note("06_imdb")
+    assert "about 8 minutes" in note and "2 CPU cores" in note and "1,663 MB" in note
+    assert note._repr_markdown_() == str(note)
+    assert "about 12 seconds" in run_time_note("01_lstm_gates")
+    assert "not measured yet" in run_time_note("10_new_chapter")

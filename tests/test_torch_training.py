@@ -104,3 +104,21 @@ def test_tagger_gives_one_logit_per_step_and_ignores_padding():
     torch.testing.assert_close(masked_bce_with_logits(logits, targets), expected)
     with pytest.raises(ValueError, match="one target per step"):
         masked_bce_with_logits(logits, targets[:, :5])
+
+
+def test_evaluate_weights_each_batch_by_its_examples():
+    # a full batch of 16 with loss 1 and a short batch of 1 with loss 100:
+    # per example the mean is (16 * 1 + 1 * 100) / 17, not (1 + 100) / 2
+    model = torch.nn.Linear(1, 1, bias=False)
+    torch.nn.init.zeros_(model.weight)
+    batches = [(torch.zeros(16, 1), torch.ones(16, 1)), (torch.zeros(1, 1), torch.full((1, 1), 10.0))]
+    assert evaluate(model, batches, torch.nn.functional.mse_loss) == pytest.approx((16 + 100) / 17)
+
+
+def test_train_epoch_weights_each_batch_by_its_examples():
+    model = torch.nn.Linear(1, 1, bias=False)
+    torch.nn.init.zeros_(model.weight)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.0)  # the loss stays as it is
+    batches = [(torch.zeros(16, 1), torch.ones(16, 1)), (torch.zeros(1, 1), torch.full((1, 1), 10.0))]
+    loss = train_epoch(model, batches, torch.nn.functional.mse_loss, optimizer, progress=False)
+    assert loss == pytest.approx((16 + 100) / 17)

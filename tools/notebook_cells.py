@@ -1,15 +1,21 @@
-"""Keep the two bookkeeping cells that every chapter notebook carries.
+"""Keep the three bookkeeping cells that every chapter notebook carries.
 
 1. **Set-up** (first code cell, tag ``colab-setup``): a notebook opened from
    the book's Colab button runs outside this repository, where
-   ``bilstm_helpers`` is not installed. The cell installs it there and does
-   nothing where the package is importable (Binder, a local checkout, CI).
-2. **Run record** (last cell, tag ``run-record``): writes the kernel's peak
+   ``bilstm_helpers`` is not installed. The cell installs it there from the
+   repository named in ``_config.yml`` (``repository.url``, the one place the
+   address is written) and does nothing where the package is importable
+   (Binder, a local checkout, CI).
+2. **Run-time note** (right after the set-up cell, tag ``run-time-note``):
+   prints how long the chapter takes at full settings and its peak memory,
+   read from ``results/notebook_memory.json``, so that a reader knows before
+   pressing "run all". The book shows its output and hides its code.
+3. **Run record** (last cell, tag ``run-record``): writes the kernel's peak
    memory and run time to ``results/notebook_memory.json`` for the results
    page, and fails when the notebook needs more memory than Binder gives.
 
-Both are tagged ``remove-cell``, so the rendered book hides them. The results
-page itself gets neither.
+The set-up and record cells are tagged ``remove-cell``, so the rendered book
+hides them. The results page itself gets none of the three.
 
 Usage (from the repository root)::
 
@@ -31,15 +37,28 @@ from pathlib import Path
 from typing import NamedTuple
 
 import nbformat
+import yaml
 
-REPOSITORY = "https://github.com/bilstm-book/bilstm-book"
+ROOT = Path(__file__).resolve().parents[1]
 SKIP = {"99_results"}  # the results page reads the records; it writes none
+
+
+def repository_url(config: Path = ROOT / "_config.yml") -> str:
+    """The book's repository, from ``_config.yml``'s ``repository.url``."""
+    url = (yaml.safe_load(config.read_text()) or {}).get("repository", {}).get("url")
+    if not url:
+        raise ValueError(f"{config} has no repository.url: set it to the book's GitHub address.")
+    return str(url).rstrip("/")
+
+
+REPOSITORY = repository_url()
 
 
 class ManagedCell(NamedTuple):
     tag: str
     template: str  # {notebook} is replaced by the notebook's file name without .ipynb
-    first: bool  # True: in front of the first code cell; False: the last cell
+    place: str  # "first": in front of the first code cell; "second": right after it; "last"
+    hide: str = "remove-cell"  # the book's tag: hide the whole cell, or only its input
 
     def source(self, notebook: str) -> str:
         return self.template.replace("{notebook}", notebook)
@@ -52,7 +71,14 @@ import importlib.util
 
 if importlib.util.find_spec("bilstm_helpers") is None:
     %pip install -q "bilstm_helpers @ git+{REPOSITORY}"
-""", first=True)
+""", place="first")
+
+RUN_TIME_NOTE = ManagedCell("run-time-note", """\
+# How long this chapter takes at full settings, and its peak memory (from results/).
+from bilstm_helpers.runtime import run_time_note
+
+run_time_note("{notebook}")
+""", place="second", hide="remove-input")
 
 RUN_RECORD = ManagedCell("run-record", """\
 # Bookkeeping for the results page: this kernel's peak memory and run time.
@@ -60,9 +86,9 @@ from bilstm_helpers.runtime import BINDER_MEMORY_MB, record_notebook_run
 
 run = record_notebook_run("{notebook}")
 assert run["peak_memory_mb"] < BINDER_MEMORY_MB, run
-""", first=False)
+""", place="last")
 
-CELLS = (SETUP, RUN_RECORD)
+CELLS = (SETUP, RUN_TIME_NOTE, RUN_RECORD)
 
 
 def is_cell(cell: nbformat.NotebookNode, spec: ManagedCell) -> bool:
@@ -73,13 +99,11 @@ def has_cell(nb: nbformat.NotebookNode, spec: ManagedCell, notebook: str) -> boo
     """True when ``nb`` holds exactly one current copy of the cell, in its place."""
     if sum(is_cell(c, spec) for c in nb.cells) != 1:
         return False
-    if spec.first:
-        code = [c for c in nb.cells if c.cell_type == "code"]
-        cell = code[0] if code else None
-    else:
-        cell = nb.cells[-1]
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    places = {"first": code[:1], "second": code[1:2], "last": nb.cells[-1:]}
+    cell = places[spec.place][0] if places[spec.place] else None
     return (cell is not None and is_cell(cell, spec) and cell.source == spec.source(notebook)
-            and "remove-cell" in cell.metadata.get("tags", []))
+            and cell.metadata.get("tags", []) == [spec.tag, spec.hide])
 
 
 def put_cell(nb: nbformat.NotebookNode, spec: ManagedCell, notebook: str) -> bool:
@@ -87,14 +111,19 @@ def put_cell(nb: nbformat.NotebookNode, spec: ManagedCell, notebook: str) -> boo
     if has_cell(nb, spec, notebook):
         return False
     old = [c for c in nb.cells if is_cell(c, spec)]
-    cell = nbformat.v4.new_code_cell(spec.source(notebook), metadata={"tags": [spec.tag, "remove-cell"]})
+    cell = nbformat.v4.new_code_cell(spec.source(notebook), metadata={"tags": [spec.tag, spec.hide]})
     if old and "id" in old[0]:
         cell["id"] = old[0]["id"]  # keep the cell id stable across updates
+    if old and old[0].source == cell.source:
+        cell.outputs = old[0].get("outputs", [])  # only moved or re-tagged: keep what it printed
     if (nb.nbformat, nb.nbformat_minor) < (4, 5):
         cell.pop("id", None)  # cell ids exist from nbformat 4.5 on
     nb.cells = [c for c in nb.cells if not is_cell(c, spec)]
-    if spec.first:
-        position = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), len(nb.cells))
+    code_positions = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    if spec.place == "first":
+        position = code_positions[0] if code_positions else len(nb.cells)
+    elif spec.place == "second":
+        position = code_positions[0] + 1 if code_positions else len(nb.cells)
     else:
         position = len(nb.cells)
     nb.cells.insert(position, cell)
@@ -119,8 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="change nothing; exit 1 if a notebook lacks a current cell")
     args = parser.parse_args(argv)
-    root = Path(__file__).resolve().parents[1]
-    paths = args.notebooks or sorted((root / "notebooks").glob("*.ipynb"))
+    paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
     stale = [p for p in paths if process(p, args.check)]
     for path in stale:
         print(f"{'needs its bookkeeping cells' if args.check else 'updated'}: {path}")
