@@ -202,3 +202,69 @@ def dense_proba(model, h: np.ndarray) -> np.ndarray:
     dense = model.get_layer("positive")
     kernel, bias = (np.asarray(w) for w in dense.get_weights())
     return 1.0 / (1.0 + np.exp(-(np.asarray(h) @ kernel[:, 0] + bias[0])))
+
+
+def _last_state_layers(model, what: str):
+    names = [layer.name for layer in model.layers]
+    rnn = "bilstm" if "bilstm" in names else "lstm"
+    if rnn not in names or "max_over_time" in names or any("dropout" in n for n in names):
+        raise ValueError(f"{what} needs a model from build_text_classifier with pooling='last' "
+                         f"and dropout=0; got layers {names}.")
+    return model.get_layer("embedding"), model.get_layer(rnn), model.get_layer("positive")
+
+
+def embedding_gradient_norms(model, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """How strongly the loss reaches each word: the norm of d loss / d (word vector).
+
+    For every review, the gradient of its binary cross-entropy with respect
+    to the word vectors that the Embedding hands to the (Bi)LSTM, one norm per
+    step. Needs the TensorFlow backend.
+
+    Args:
+        model: from :func:`build_text_classifier` with ``pooling='last'`` and
+            ``dropout=0`` (one-way or bidirectional, masked or not).
+        x: (n, maxlen) int ids.
+        y: (n,) 0/1 labels.
+
+    Returns:
+        norms: (n, maxlen) float, ``||d loss_i / d e_{i,t}||_2``.
+    """
+    keras = import_keras()
+    if keras.backend.backend() != "tensorflow":
+        raise ValueError("embedding_gradient_norms uses tf.GradientTape: set KERAS_BACKEND=tensorflow.")
+    import tensorflow as tf
+
+    embedding, rnn, dense = _last_state_layers(model, "embedding_gradient_norms")
+    ids = tf.convert_to_tensor(np.asarray(x), dtype="int32")
+    labels = tf.convert_to_tensor(np.asarray(y, dtype="float32").reshape(-1, 1))
+    vectors = embedding(ids)
+    mask = embedding.compute_mask(ids)
+    with tf.GradientTape() as tape:
+        tape.watch(vectors)
+        p = dense(rnn(vectors, mask=mask))
+        loss = tf.reduce_sum(keras.losses.binary_crossentropy(labels, p))
+    return np.linalg.norm(np.asarray(tape.gradient(loss, vectors)), axis=-1)
+
+
+def max_over_time_steps(model, x: np.ndarray, batch_size: int = 256) -> np.ndarray:
+    """Which step wins the maximum over time, feature by feature.
+
+    Args:
+        model: from :func:`build_text_classifier` with ``pooling='max'``.
+        x: (n, maxlen) int ids.
+
+    Returns:
+        steps: (n, features) int, the step (0..maxlen-1) whose output is the
+            pooled feature; with pre-padding, steps < maxlen - length are padding.
+    """
+    names = [layer.name for layer in model.layers]
+    if "max_over_time" not in names:
+        raise ValueError(f"max_over_time_steps needs a model with pooling='max'; got layers {names}.")
+    keras = import_keras()
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    rnn = model.get_layer("bilstm" if "bilstm" in names else "lstm")
+    ids = keras.Input(shape=tuple(model.input_shape[1:]), dtype="int32")
+    outputs = rnn(model.get_layer("embedding")(ids))  # dropout is off at inference
+    steps = keras.Model(ids, keras.ops.argmax(outputs, axis=1))
+    return np.asarray(steps.predict(np.asarray(x), batch_size=batch_size, verbose=0)).astype(int)
+

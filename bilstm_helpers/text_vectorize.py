@@ -165,3 +165,30 @@ def train_validation_split(n: int, validation_fraction: float, seed: int) -> tup
     order = np.random.default_rng(seed).permutation(n)
     n_val = int(round(n * validation_fraction))
     return order[n_val:], order[:n_val]
+
+
+def bag_of_ids(x: np.ndarray, num_words: int):
+    """Which ids occur in each row: a binary bag of words for a linear baseline.
+
+    Args:
+        x: (n, maxlen) int ids from :func:`vectorize`; ``PAD_ID`` is left out.
+        num_words: ids 0..num_words-1.
+
+    Returns:
+        bag: (n, num_words) ``scipy.sparse.csr_matrix`` of float32, 1 where
+            the id occurs in the row (column ``PAD_ID`` is all zero).
+    """
+    from scipy.sparse import csr_matrix
+
+    x = np.asarray(x)
+    if x.ndim != 2:
+        raise ValueError(f"x must be (n, maxlen) ids, got shape {x.shape}; use vectorize(...)[0].")
+    if x.size and (x.min() < 0 or x.max() >= num_words):
+        raise ValueError(f"ids must lie in 0..{num_words - 1}, got {x.min()}..{x.max()}; "
+                         "pass the vocabulary's num_words.")
+    rows = np.repeat(np.arange(len(x)), x.shape[1])
+    bag = csr_matrix((np.ones(x.size, dtype=np.float32), (rows, x.ravel())), shape=(len(x), num_words))
+    bag.data[:] = 1.0  # duplicates were summed: count presence only
+    bag.data[bag.indices == PAD_ID] = 0.0
+    bag.eliminate_zeros()
+    return bag

@@ -102,3 +102,65 @@ def test_direction_states_needs_last_state_bilstm() -> None:
 
     with pytest.raises(ValueError, match="pooling='last'"):
         direction_states(build_text_classifier(10, 4, pooling="max"), np.zeros((1, 4), "int32"))
+
+
+def test_embedding_gradient_norms_match_finite_differences_and_skip_the_mask() -> None:
+    import keras
+
+    from bilstm_helpers.keras_text import embedding_gradient_norms
+
+    keras.utils.set_random_seed(0)
+    model = build_text_classifier(20, 6, units=3, bidirectional=False, mask_zero=True)
+    x, y = np.array([[0, 0, 3, 5, 6, 7]], "int32"), np.array([1])
+    norms = embedding_gradient_norms(model, x, y)
+    assert norms.shape == (1, 6)
+    assert np.all(norms[0, :2] == 0) and np.all(norms[0, 2:] > 0)  # masked steps get no gradient
+    # finite differences along the gradient of the last word's vector
+    emb = model.get_layer("embedding")
+    table = emb.get_weights()[0]
+
+    def loss(table_) -> float:
+        emb.set_weights([table_])
+        p = float(predict_proba(model, x)[0])
+        return -np.log(p)
+
+    step = 1e-3
+    worse = []
+    for sign in (1, -1):
+        t = table.copy()
+        t[7, 0] += sign * step
+        worse.append(loss(t))
+    emb.set_weights([table])
+    assert abs((worse[0] - worse[1]) / (2 * step)) <= norms[0, 5] * 1.01 + 1e-4
+
+
+def test_embedding_gradient_norms_one_way_reaches_the_first_word_less() -> None:
+    import keras
+
+    from bilstm_helpers.keras_text import embedding_gradient_norms
+
+    x = np.random.default_rng(0).integers(2, 50, (16, 40)).astype("int32")
+    y = np.arange(16) % 2
+    ratio = {}
+    for bidirectional in (False, True):
+        keras.utils.set_random_seed(0)
+        model = build_text_classifier(50, 40, units=4, bidirectional=bidirectional)
+        norms = embedding_gradient_norms(model, x, y).mean(0)
+        ratio[bidirectional] = norms[0] / norms[-1]
+    assert ratio[False] < 0.1 < ratio[True]
+
+
+def test_max_over_time_steps_points_at_the_maximum() -> None:
+    import keras
+
+    from bilstm_helpers.keras_text import max_over_time_steps
+
+    keras.utils.set_random_seed(0)
+    model = build_text_classifier(20, 5, units=2, pooling="max", merge_mode="concat")
+    x = np.array([[0, 0, 3, 4, 5], [1, 2, 3, 4, 6]], "int32")
+    steps = max_over_time_steps(model, x, batch_size=1)
+    assert steps.shape == (2, 4) and steps.min() >= 0 and steps.max() < 5
+    rnn_out = keras.Model(model.input, model.get_layer("bilstm").output).predict(x, verbose=0)
+    np.testing.assert_array_equal(steps, rnn_out.argmax(axis=1))
+    with pytest.raises(ValueError, match="pooling='max'"):
+        max_over_time_steps(build_text_classifier(10, 4), np.zeros((1, 4), "int32"))

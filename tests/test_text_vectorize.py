@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bilstm_helpers.text_vectorize import (
-    OOV_ID, PAD_ID, build_vocabulary, clean_text, pad, tokenize, train_validation_split, vectorize,
+    OOV_ID, PAD_ID, bag_of_ids, build_vocabulary, clean_text, pad, tokenize, train_validation_split, vectorize,
 )
 
 TRAIN = ["Good film.<br /><br />Good acting", "a bad film", "Don't watch: BAD bad"]
@@ -81,3 +81,12 @@ def test_split_is_shuffled_disjoint_and_seeded() -> None:
 def test_split_bad_fraction() -> None:
     with pytest.raises(ValueError, match="strictly between 0 and 1"):
         train_validation_split(10, 1.0, seed=0)
+
+
+def test_bag_of_ids_marks_presence_without_padding() -> None:
+    bag = bag_of_ids(np.array([[0, 0, 3, 3, 2], [1, 2, 0, 0, 0]]), 5).toarray()
+    np.testing.assert_array_equal(bag, [[0, 0, 1, 1, 0], [0, 1, 1, 0, 0]])
+    with pytest.raises(ValueError, match="0..4"):
+        bag_of_ids(np.array([[5]]), 5)
+    with pytest.raises(ValueError, match="shape"):
+        bag_of_ids(np.array([1, 2]), 5)
