@@ -102,8 +102,8 @@ def tfidf_logreg(ngram_range: tuple[int, int] = (1, 1), C: float = 4.0, min_df: 
         min_df: drop n-grams seen in fewer training reviews.
 
     Returns:
-        an unfitted ``Pipeline`` ("features", "model"); ``fit(texts (n,), y (n,))``,
-        ``predict_proba(texts)`` -> (n, 2).
+        pipeline: an unfitted scikit-learn pipeline with the steps "features" and
+        "model"; fit it on texts (n,) and labels (n,); its predict_proba(texts) gives (n, 2).
     """
     return Pipeline([
         ("features", TfidfVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None,

@@ -25,7 +25,7 @@ def window_statistics(x: np.ndarray, statistics: Sequence[str] = ("mean", "slope
 
     Args:
         x: (samples, lookback, features) windows, lookback >= 2.
-        statistics: names from :data:`STATISTICS`, in the order wanted.
+        statistics: names from ``STATISTICS``, in the order wanted.
 
     Returns:
         (samples, len(statistics) * features): the first ``features`` columns

@@ -15,12 +15,12 @@ class MostFrequentTag:
     the tag that comes first in alphabetical order, so the result does not
     depend on the order of the sentences.
 
-    Attributes (after :meth:`fit`):
-        word_tag_: word -> its most frequent tag.
-        default_tag_: the most frequent tag overall (for unknown words).
+    After ``fit``, ``word_tag_`` maps each training word to its most frequent
+    tag and ``default_tag_`` is the most frequent tag overall (for unknown words).
     """
 
     def fit(self, sentences: Sequence[TaggedSentence]) -> MostFrequentTag:
+        """Count the tags of every word of the training sentences; returns self."""
         counts: dict[str, Counter[str]] = defaultdict(Counter)
         overall: Counter[str] = Counter()
         for sentence in sentences:

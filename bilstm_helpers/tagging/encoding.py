@@ -39,7 +39,7 @@ class Vocabulary:
         return token in self.index
 
     def ids(self, tokens: Iterable[str]) -> list[int]:
-        """The id of each token, :data:`UNK_ID` for tokens not in the vocabulary."""
+        """The id of each token, ``UNK_ID`` for tokens not in the vocabulary."""
         return [self.index.get(t, UNK_ID) for t in tokens]
 
 
@@ -67,11 +67,11 @@ class EncodedBatch:
     """Sentences as post-padded arrays.
 
     Attributes:
-        word_ids: (batch, time) int64, :data:`PAD_ID` after each sentence's end.
+        word_ids: (batch, time) int64, ``PAD_ID`` after each sentence's end.
         char_ids: (batch, time, chars) int64, each word's characters, cut to ``chars``.
         lengths: (batch,) int64 words per sentence.
-        tag_ids: (batch, time) int64 index into :data:`~bilstm_helpers.tagging.treebank.UPOS_TAGS`,
-            :data:`PAD_TAG` at padded steps.
+        tag_ids: (batch, time) int64 index into ``UPOS_TAGS``,
+            ``PAD_TAG`` at padded steps.
     """
 
     word_ids: np.ndarray
