@@ -68,7 +68,7 @@ def error_overlap(y: Any, p_a: Any, p_b: Any) -> dict[str, float]:
 
 def calibration_error(y: Any, p: Any, bins: int = 10) -> float:
     """Expected calibration error: over ``bins`` equal-width bins of the
-    confidence ``max(p, 1 - p)``, the mean |accuracy - confidence| weighted
+    confidence ``max(p, 1 - p)``, the mean ``|accuracy - confidence|`` weighted
     by the share of reviews in each bin. 0 = perfectly calibrated.
 
     Args:

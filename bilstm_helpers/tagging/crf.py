@@ -29,7 +29,8 @@ class LinearChainCRF(nn.Module):
 
     Attributes:
         transitions: (num_tags, num_tags), ``transitions[i, j]``: tag j after tag i.
-        start, end: (num_tags,) scores of the first and the last tag.
+        start: (num_tags,) score of each tag as the first.
+        end: (num_tags,) score of each tag as the last.
     """
 
     def __init__(self, num_tags: int) -> None:
