@@ -231,7 +231,7 @@ def check_page(page: Path, html_dir: Path, dom: str | None = None, edit_base: st
         if name not in NOT_CHAPTERS and not any("Run time:" in note.get_text() for note in soup.select(RUN_TIME_NOTE)):
             problems.append(Problem(name, "no run-time note",
                                     "no 'Run time: ...' note at the top (tools/notebook_cells.py adds the cell)"))
-        if not soup.select(THEBE_INIT):
+        if name not in NOT_CHAPTERS and not soup.select(THEBE_INIT):
             problems.append(Problem(name, "no thebe-init cell",
                                     "no cell tagged thebe-init: Live Code would start without the set-up cell"))
     for script in soup.find_all("script", src=True):
