@@ -222,6 +222,30 @@ def read_results(name: str, written_by: str) -> dict[str, Any]:
     return json.loads(path.read_text())
 
 
+def weights_path(name: str, written_by: str | None = None) -> Path:
+    """Where a trained model's weights named ``name`` live: ``results/weights/<name>``
+    (``results/quick/weights/`` in quick mode). The folder is not committed:
+    a later chapter reuses the weights that an earlier one trained in this run.
+
+    Args:
+        name: a file name, e.g. ``"imdb_pytorch_seed0.pt"``.
+        written_by: for reading, the notebook that writes the file; the path
+            must then exist, and the error names that notebook.
+
+    Raises:
+        FileNotFoundError: ``written_by`` was given and the file is not there.
+    """
+    if not name or Path(name).name != name:
+        raise ValueError(f"name must be a plain file name such as 'model_seed0.pt', got {name!r}.")
+    folder = results_dir() / "quick" if quick_mode() else results_dir()
+    path = folder / "weights" / name
+    if written_by is not None and not path.exists():
+        mode = "in quick mode (BILSTM_QUICK=1) " if quick_mode() else ""
+        raise FileNotFoundError(f"{path} not found: run {written_by} {mode}first; it trains and saves "
+                                "these weights.")
+    return path
+
+
 def _to_builtin(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()

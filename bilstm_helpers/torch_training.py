@@ -11,9 +11,11 @@ and returned. Importing this module does not import PyTorch.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from .progress import progress_bar
+from .runtime import weights_path
 
 Batch = tuple[Any, ...]  # (inputs..., targets) tensors
 
@@ -160,6 +162,37 @@ def fit(model: Any, train_batches: Iterable[Batch], loss_fn: Callable[..., Any],
     if best_state is not None:
         model.load_state_dict(best_state)
     return history
+
+
+def save_weights(model: Any, name: str) -> Path:
+    """Save ``model.state_dict()`` to :func:`~bilstm_helpers.runtime.weights_path` ``(name)``.
+
+    Returns:
+        the path written (its folder is created).
+    """
+    import torch
+
+    path = weights_path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(model.state_dict(), path)
+    return path
+
+
+def load_weights(model: Any, name: str, written_by: str) -> Any:
+    """Load the weights that ``written_by`` saved with :func:`save_weights` into ``model``.
+
+    ``model`` must have the same architecture and sizes (PyTorch raises on any
+    missing, extra or differently shaped tensor). Returns ``model``, in eval mode.
+
+    Raises:
+        FileNotFoundError: no such weights in this run mode; the message names
+            the notebook to run first.
+    """
+    import torch
+
+    state = torch.load(weights_path(name, written_by=written_by), map_location="cpu", weights_only=True)
+    model.load_state_dict(state)
+    return model.eval()
 
 
 def bilstm_tagger(input_size: int, hidden_size: int, num_layers: int = 1,

@@ -89,3 +89,13 @@ def test_the_run_record_rewrites_the_note_in_place(monkeypatch):
     monkeypatch.setenv("BILSTM_QUICK", "1")  # a quick run says nothing about full settings
     runtime.refresh_run_time_note("06_imdb")
     assert len(updated) == 1
+
+
+def test_weights_path_refuses_folders_in_the_name(monkeypatch, tmp_path):
+    from bilstm_helpers.runtime import weights_path
+
+    monkeypatch.setenv("BILSTM_RESULTS_DIR", str(tmp_path))
+    monkeypatch.delenv("BILSTM_QUICK", raising=False)
+    assert weights_path("model.pt") == tmp_path / "weights" / "model.pt"
+    with pytest.raises(ValueError, match="plain file name"):
+        weights_path("../model.pt")

@@ -1,6 +1,6 @@
 import pytest
 
-from bilstm_helpers.torch_training import evaluate, fit, pick_device, train_epoch
+from bilstm_helpers.torch_training import evaluate, fit, load_weights, pick_device, save_weights, train_epoch
 
 torch = pytest.importorskip("torch")
 
@@ -122,3 +122,34 @@ def test_train_epoch_weights_each_batch_by_its_examples():
     batches = [(torch.zeros(16, 1), torch.ones(16, 1)), (torch.zeros(1, 1), torch.full((1, 1), 10.0))]
     loss = train_epoch(model, batches, torch.nn.functional.mse_loss, optimizer, progress=False)
     assert loss == pytest.approx((16 + 100) / 17)
+
+
+def test_saved_weights_load_into_a_fresh_model_and_give_the_same_outputs(monkeypatch, tmp_path):
+    monkeypatch.setenv("BILSTM_RESULTS_DIR", str(tmp_path))
+    monkeypatch.delenv("BILSTM_QUICK", raising=False)
+    torch.manual_seed(0)
+    trained, fresh = torch.nn.Linear(3, 2), torch.nn.Linear(3, 2)
+    path = save_weights(trained, "linear_seed0.pt")
+    assert path == tmp_path / "weights" / "linear_seed0.pt"
+    x = torch.randn(5, 3)
+    assert not torch.equal(fresh(x), trained(x))
+    loaded = load_weights(fresh, "linear_seed0.pt", written_by="notebooks/07_imdb_pytorch.ipynb")
+    assert loaded is fresh and not fresh.training
+    assert torch.equal(fresh(x), trained(x))
+
+
+def test_load_weights_names_the_notebook_to_run_first_and_keeps_run_modes_apart(monkeypatch, tmp_path):
+    monkeypatch.setenv("BILSTM_RESULTS_DIR", str(tmp_path))
+    monkeypatch.delenv("BILSTM_QUICK", raising=False)
+    save_weights(torch.nn.Linear(3, 2), "linear_seed0.pt")
+    monkeypatch.setenv("BILSTM_QUICK", "1")  # a quick run never reads the full run's weights
+    with pytest.raises(FileNotFoundError, match="run notebooks/07_imdb_pytorch.ipynb in quick mode"):
+        load_weights(torch.nn.Linear(3, 2), "linear_seed0.pt", written_by="notebooks/07_imdb_pytorch.ipynb")
+
+
+def test_load_weights_refuses_a_model_of_other_sizes(monkeypatch, tmp_path):
+    monkeypatch.setenv("BILSTM_RESULTS_DIR", str(tmp_path))
+    monkeypatch.delenv("BILSTM_QUICK", raising=False)
+    save_weights(torch.nn.Linear(3, 2), "linear_seed0.pt")
+    with pytest.raises(RuntimeError, match="size mismatch"):
+        load_weights(torch.nn.Linear(4, 2), "linear_seed0.pt", written_by="chapter 7")
