@@ -20,7 +20,8 @@ costs about 1.7 GB of memory on IMDB; hashing keeps a fixed number of columns
 and no dictionary at all. The logistic regressions use liblinear's dual
 solver, which is the faster one when there are more features than reviews.
 :func:`choose_on_validation` picks hyperparameters on
-a validation split only.
+a validation split only; :func:`choose_nb_on_validation` does the same for
+the NB-weighted model, hashing each split once.
 """
 
 from __future__ import annotations
@@ -196,6 +197,53 @@ def choose_on_validation(build: Callable[..., Pipeline], grid: Sequence[dict[str
         choices.append(Choice(dict(params), accuracy, seconds))
         if not choices[:-1] or accuracy > max(c.val_accuracy for c in choices[:-1]):
             best_model = model  # only the best so far is kept, so memory holds two models at most
+    best = max(choices, key=lambda c: c.val_accuracy)  # max keeps the first of equal ones
+    return best_model, best, choices
+
+
+def choose_nb_on_validation(train_texts: Sequence[str], y_train: Any, val_texts: Sequence[str], y_val: Any,
+                            ngram_ranges: Sequence[tuple[int, int]] = ((1, 2), (1, 3)),
+                            Cs: Sequence[float] = (0.03, 0.1, 0.3, 1.0),
+                            n_features: int = 2**22) -> tuple[Pipeline, Choice, list[Choice]]:
+    """:func:`choose_on_validation` for :func:`nb_logreg`, hashing each split once per n-gram range.
+
+    Hashing is stateless, so the features of the training and validation
+    reviews are computed once per range and reused for every C; the result is
+    the same as ``choose_on_validation(nb_logreg, grid, ...)`` over the grid
+    ``ngram_ranges x Cs``, in a fraction of the time.
+
+    Args:
+        train_texts, y_train: (n_train,) raw reviews and labels 0/1.
+        val_texts, y_val: (n_val,) the validation split.
+        ngram_ranges, Cs: the candidates (every pair is tried).
+
+    Returns:
+        model: the best pipeline ("features", "nb", "model"), fitted on the
+        training split only; best: its :class:`~bilstm_helpers.imdb_baselines.Choice`,
+        whose params hold ``ngram_range`` and ``C`` and whose seconds count the
+        hashing of the training reviews plus the fit; choices: every candidate's.
+    """
+    if not ngram_ranges or not Cs:
+        raise ValueError("ngram_ranges and Cs must each hold at least one value, e.g. [(1, 2)] and [0.1].")
+    y_train = _check_labels(y_train, len(train_texts))
+    y_val = np.asarray(y_val)
+    choices: list[Choice] = []
+    best_model = None
+    for ngram_range in ngram_ranges:
+        hasher = hashed_ngrams(tuple(ngram_range), n_features)
+        start = time.perf_counter()
+        features_train = hasher.transform(train_texts)
+        hash_seconds = time.perf_counter() - start
+        features_val = hasher.transform(val_texts)
+        for C in Cs:
+            start = time.perf_counter()
+            head = nb_head(C=C).fit(features_train, y_train)
+            seconds = hash_seconds + time.perf_counter() - start
+            accuracy = float(np.mean(head.predict(features_val) == y_val))
+            choices.append(Choice({"ngram_range": tuple(ngram_range), "C": C}, accuracy, seconds))
+            if best_model is None or accuracy > max(c.val_accuracy for c in choices[:-1]):
+                best_model = Pipeline([("features", hasher), *head.steps])
+        del features_train, features_val
     best = max(choices, key=lambda c: c.val_accuracy)  # max keeps the first of equal ones
     return best_model, best, choices
 

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from bilstm_helpers.imdb_baselines import (NBLogCountRatio, choose_on_validation, hashed_ngrams, nb_head,
+from bilstm_helpers.imdb_baselines import (NBLogCountRatio, choose_nb_on_validation, choose_on_validation,
+                                           hashed_ngrams, nb_head,
                                            nb_logreg, positive_logit, tfidf_logreg)
 
 POS = ["a great film, great acting<br />loved it", "wonderful and moving", "great fun, I loved it",
@@ -85,3 +86,23 @@ def test_hashing_then_head_is_the_whole_pipeline():
     whole = nb_logreg((1, 2), C=1.0, n_features=2**12).fit(TEXTS, LABELS)
     np.testing.assert_allclose(head.decision_function(hasher.transform(["great", "dull"])),
                                positive_logit(whole, ["great", "dull"]))
+
+
+def test_choose_nb_on_validation_gives_what_refitting_every_candidate_gives():
+    val_texts, y_val = ["great, loved it", "dull and awful", "a moving story", "boring mess", "great fun",
+                        "awful, hated it"], [1, 0, 1, 0, 1, 0]
+    ranges, Cs = [(1, 1), (1, 2)], [0.001, 10.0]
+    model, best, choices = choose_nb_on_validation(TEXTS, LABELS, val_texts, y_val, ranges, Cs, n_features=2**12)
+    grid = [{"ngram_range": r, "C": C} for r in ranges for C in Cs]
+    ref_model, ref_best, ref_choices = choose_on_validation(
+        lambda ngram_range, C: nb_logreg(ngram_range, C=C, n_features=2**12), grid, TEXTS, LABELS, val_texts, y_val)
+    assert [c.params for c in choices] == grid
+    assert [c.val_accuracy for c in choices] == [c.val_accuracy for c in ref_choices]
+    assert best.params == ref_best.params and all(c.seconds > 0 for c in choices)
+    # the returned model is the chosen candidate (on ties, the first one)
+    assert model.named_steps["model"].C == best.params["C"]
+    assert model.named_steps["features"].ngram_range == best.params["ngram_range"]
+    assert best.val_accuracy == max(c.val_accuracy for c in choices)
+    np.testing.assert_allclose(positive_logit(model, val_texts), positive_logit(ref_model, val_texts))
+    with pytest.raises(ValueError, match="at least one value"):
+        choose_nb_on_validation(TEXTS, LABELS, val_texts, y_val, ngram_ranges=[], Cs=[0.1])
