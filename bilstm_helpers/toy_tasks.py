@@ -113,3 +113,44 @@ def position_baseline_accuracy(y_train: np.ndarray, y_test: np.ndarray) -> float
         raise ValueError(f"y_test must be (n_test, {len(rates)}) like the training labels, "
                          f"got shape {y_test.shape}; use sequences of the same length.")
     return float(((rates > 0.5) == y_test).mean())
+
+
+def ragged_position_baseline_accuracy(y_train: np.ndarray, lengths_train: np.ndarray, y_test: np.ndarray,
+                                      lengths_test: np.ndarray, by_length: bool = False) -> float:
+    """Per-step accuracy of the position baseline on ragged sequences (padding -1).
+
+    At step t it predicts the label that is more frequent at step t among the
+    training sequences' real steps; with ``by_length=True``, among the training
+    sequences of the same length only (a tagger sees the length too). A step
+    or (length, step) never seen in training gets label 0.
+
+    Args:
+        y_train: (n_train, time) labels in {0, 1} at real steps, -1 at padding.
+        lengths_train: (n_train,) real steps per training sequence.
+        y_test, lengths_test: (n_test, time) and (n_test,), the same layout.
+
+    Returns:
+        The fraction of real test steps it labels correctly.
+    """
+    y_train, y_test = np.asarray(y_train), np.asarray(y_test)
+    lengths_train, lengths_test = np.asarray(lengths_train), np.asarray(lengths_test)
+    time = y_train.shape[1]
+    if y_test.ndim != 2 or y_test.shape[1] != time or len(lengths_test) != len(y_test) \
+            or len(lengths_train) != len(y_train):
+        raise ValueError(f"give y_train (n_train, {time}), y_test (n_test, {time}) and one length per "
+                         f"sequence; got {y_train.shape}, {y_test.shape}, {lengths_train.shape}, "
+                         f"{lengths_test.shape}.")
+    real_train, real_test = y_train >= 0, y_test >= 0
+    if not (real_train.sum(axis=1) == lengths_train).all() or not (real_test.sum(axis=1) == lengths_test).all():
+        raise ValueError("lengths do not match the labels: a sequence of length n has labels 0/1 at its "
+                         "first n steps and -1 after them.")
+    rates = np.full((time + 1, time), 0.5)  # positive-label rate at (length, step); row 0: any length
+    counts = real_train.sum(axis=0)
+    rates[0] = np.where(counts > 0, np.where(real_train, y_train, 0).sum(axis=0) / np.maximum(counts, 1), 0.5)
+    if by_length:
+        for n in np.unique(lengths_train):
+            rates[n, :n] = y_train[lengths_train == n, :n].mean(axis=0)
+        predicted = rates[lengths_test] > 0.5
+    else:
+        predicted = np.broadcast_to(rates[0] > 0.5, y_test.shape)
+    return float((predicted == (y_test == 1))[real_test].mean())

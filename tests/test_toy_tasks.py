@@ -70,3 +70,27 @@ def test_position_baseline_bad_shapes():
         position_baseline_accuracy(np.zeros((4, 10)), np.zeros((4, 9)))
     with pytest.raises(ValueError, match="n_sequences >= 1"):
         position_baseline_accuracy(np.zeros((0, 10)), np.zeros((4, 10)))
+
+
+def test_ragged_position_baseline_by_hand():
+    from bilstm_helpers.toy_tasks import ragged_position_baseline_accuracy
+
+    # training: length 3 sequences say 1 at step 0; length 2 sequences say 0 there
+    y_train = np.array([[1, 0, 1], [1, 0, 1], [0, 1, -1]])
+    lengths_train = np.array([3, 3, 2])
+    y_test = np.array([[0, 1, -1], [1, 0, 0]])
+    lengths_test = np.array([2, 3])
+    # position only: step rates 2/3, 1/3, 1 -> predicts 1, 0, 1; right on 0+0, 1+1+0 of 5 real steps
+    assert ragged_position_baseline_accuracy(y_train, lengths_train, y_test, lengths_test) == 2 / 5
+    # by length: length 2 -> 0, 1; length 3 -> 1, 0, 1: every step right except the last one
+    assert ragged_position_baseline_accuracy(y_train, lengths_train, y_test, lengths_test, by_length=True) == 4 / 5
+
+
+def test_ragged_position_baseline_refuses_lengths_that_do_not_match_the_labels():
+    from bilstm_helpers.toy_tasks import ragged_position_baseline_accuracy
+
+    y = np.array([[1, 0, -1]])
+    with pytest.raises(ValueError, match="lengths do not match"):
+        ragged_position_baseline_accuracy(y, np.array([3]), y, np.array([2]))
+    with pytest.raises(ValueError, match="one length per"):
+        ragged_position_baseline_accuracy(y, np.array([2]), y[:, :2], np.array([2]))
