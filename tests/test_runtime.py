@@ -38,8 +38,23 @@ def test_read_results_reads_the_same_run_mode(monkeypatch, tmp_path):
     assert runtime.read_results("demo", written_by="chapter X")["accuracy"] == 0.6
 
 
-def test_release_memory_runs():
-    assert runtime.release_memory() is sys.platform.startswith("linux")
+def test_release_memory_collects_garbage_and_trims_the_heap(monkeypatch):
+    calls = []
+    real_collect = runtime.gc.collect
+    monkeypatch.setattr(runtime.gc, "collect", lambda: calls.append("collect") or real_collect())
+
+    class FakeLibc:
+        def malloc_trim(self, pad):
+            calls.append(("malloc_trim", pad))
+            return 1
+
+    monkeypatch.setattr(runtime.ctypes, "CDLL", lambda name: FakeLibc())
+    monkeypatch.setattr(runtime.sys, "platform", "linux")
+    assert runtime.release_memory() is True
+    assert calls == ["collect", ("malloc_trim", 0)]
+    calls.clear()
+    monkeypatch.setattr(runtime.sys, "platform", "darwin")  # no glibc: garbage collection only
+    assert runtime.release_memory() is False and calls == ["collect"]
 
 
 def test_seed_everything_makes_numpy_repeatable():

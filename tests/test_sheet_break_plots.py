@@ -29,12 +29,12 @@ def test_precursor_contrast_finds_the_precursor_pool() -> None:
 def test_figures_say_their_source() -> None:
     breaks = list(np.flatnonzero(TWIN.frame["y"]))[:3]
     fig = plot_around_breaks(TWIN.frame, breaks, ["x1", "x3"], "SYNTHETIC")
-    assert len(fig.axes) == 2 and "SYNTHETIC" in fig._suptitle.get_text()
+    assert len(fig.axes) == 2 and "SYNTHETIC" in fig.get_suptitle()
     assert len(fig.axes[0].lines) == 3 + 1  # one line per break and the break marker
     history = {k: [0.5, 0.4] for k in ("loss", "f1", "recall", "fpr")}
     history.update({f"val_{k}": v for k, v in list(history.items())})
     fig = plot_history(history, "SYNTHETIC")
-    assert len(fig.axes) == 5 and "SYNTHETIC" in fig._suptitle.get_text()
+    assert len(fig.axes) == 5 and "SYNTHETIC" in fig.get_suptitle()
     # the class-weighted training loss and the unweighted validation loss never share a panel
     assert [len(ax.lines) for ax in fig.axes] == [1, 1, 2, 2, 2]
     assert "weighted" in fig.axes[0].get_title() and "unweighted" in fig.axes[1].get_title()

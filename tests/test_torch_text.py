@@ -34,6 +34,20 @@ def test_keras_like_init_sets_the_forget_bias_to_one():
     assert float(model.embedding.weight.detach().abs().max()) <= 0.05
 
 
+def test_keras_like_init_gives_orthogonal_recurrent_and_glorot_input_weights():
+    torch.manual_seed(0)
+    embedding_dim, hidden = 48, 16
+    model = imdb_bilstm_classifier(10, embedding_dim, hidden)
+    keras_like_init(model)
+    for suffix in ("", "_reverse"):
+        w_hh = getattr(model.lstm, f"weight_hh_l0{suffix}").detach()  # (4H, H), Keras's (H, 4H) transposed
+        torch.testing.assert_close(w_hh.T @ w_hh, torch.eye(hidden), atol=1e-5, rtol=0)
+        w_ih = getattr(model.lstm, f"weight_ih_l0{suffix}").detach()  # (4H, D): Glorot over all gates
+        limit = (6 / (embedding_dim + 4 * hidden)) ** 0.5
+        assert float(w_ih.abs().max()) <= limit
+        assert abs(float(w_ih.var()) / (limit**2 / 3) - 1) < 0.1  # uniform(-a, a) has variance a^2 / 3
+
+
 @pytest.mark.parametrize("kwargs, match", [
     ({"num_words": 0, "embedding_dim": 4, "hidden_size": 3}, "must be >= 1"),
     ({"num_words": 10, "embedding_dim": 4, "hidden_size": 3, "dropout": 1.0}, "dropout"),
@@ -49,9 +63,32 @@ def test_batches_cut_to_the_longest_review_and_reshuffle_reproducibly():
     ids, lengths, labels = next(iter(batches))
     assert ids.shape == (2, 2) and lengths.tolist() == [2, 1] and labels.dtype == torch.float32
     assert len(batches) == 2
-    a = TextBatches(x, np.array([2, 1, 3]), np.array([1, 0, 1]), 1, shuffle=True, seed=1)
-    b = TextBatches(x, np.array([2, 1, 3]), np.array([1, 0, 1]), 1, shuffle=True, seed=1)
-    assert [int(t[1]) for t in a] == [int(t[1]) for t in b]
+
+
+def test_shuffled_batches_change_the_order_keep_rows_aligned_and_repeat_with_the_seed():
+    n = 40
+    lengths = np.arange(n) % 7 + 1
+    x = np.where(np.arange(8)[None, :] < lengths[:, None], np.arange(n)[:, None] + 2, 0)  # row i holds id i + 2
+    labels = np.arange(n) % 2
+
+    def passes(seed, count=2):
+        batches = TextBatches(x, lengths, labels, batch_size=4, shuffle=True, seed=seed)
+        out = []
+        for _ in range(count):
+            rows = []
+            for ids, batch_lengths, batch_labels in batches:
+                for k in range(len(ids)):
+                    row = int(ids[k, 0]) - 2
+                    assert int(batch_lengths[k]) == lengths[row] and int(batch_labels[k]) == labels[row]
+                    assert (ids[k, :lengths[row]] == row + 2).all()  # ids, length and label stay together
+                    rows.append(row)
+            out.append(rows)
+        return out
+
+    first, second = passes(seed=1)
+    assert sorted(first) == list(range(n)) and sorted(second) == list(range(n))  # every row once per pass
+    assert first != list(range(n)) and second != first  # shuffled, and again on the next pass
+    assert passes(seed=1) == [first, second] and passes(seed=2)[0] != first
 
 
 def test_batches_reject_empty_reviews():

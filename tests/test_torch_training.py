@@ -15,10 +15,11 @@ def regression_batches(n_batches=4, seed=0):
     return batches
 
 
-def test_pick_device_gives_cuda_only_when_there_is_one():
-    expected = "cuda" if torch.cuda.is_available() else "cpu"
+@pytest.mark.parametrize("available, expected", [(True, "cuda"), (False, "cpu")])
+def test_pick_device_gives_cuda_only_when_there_is_one(monkeypatch, available, expected):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: available)
     assert pick_device().type == expected
-    assert pick_device("cpu").type == "cpu"
+    assert pick_device("cpu").type == "cpu"  # an explicit choice wins
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")

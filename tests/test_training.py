@@ -40,6 +40,18 @@ def test_adam_minimises_a_quadratic():
     np.testing.assert_allclose(params.w, 0.0, atol=1e-2)
 
 
+def test_adams_first_step_is_the_learning_rate_times_the_sign_of_the_gradient():
+    from dataclasses import dataclass
+
+    @dataclass
+    class P:
+        w: np.ndarray
+
+    params, optimizer = P(np.array([3.0, -2.0, 0.5])), Adam(learning_rate=0.1)
+    optimizer.step(params, P(np.array([4.0, -0.5, 0.7])))  # bias-corrected m / sqrt(v) = g / |g| at step 1
+    np.testing.assert_allclose(params.w, [3.0 - 0.1, -2.0 + 0.1, 0.5 - 0.1], rtol=0, atol=1e-5)
+
+
 @pytest.mark.parametrize("direction", ["forward", "backward", "bidirectional"])
 @pytest.mark.parametrize("per_step", [True, False])
 def test_classifier_gradients(direction, per_step):
