@@ -47,15 +47,17 @@ def test_missing_layer_is_named():
 
 from bilstm_helpers.bilstm import merge  # noqa: E402
 from bilstm_helpers.convert import (  # noqa: E402
-    keras_to_numpy, keras_to_torch, load_keras_bidirectional, numpy_to_keras, torch_to_keras)
+    keras_to_numpy,
+    keras_to_torch,
+    load_keras_bidirectional,
+    numpy_to_keras,
+    torch_to_keras,
+)
 
 MERGE_MODES = ["concat", "sum", "mul", "ave", None]
 
 
 def _keras():
-    import os
-
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     return pytest.importorskip("keras")
 
 

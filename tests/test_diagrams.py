@@ -6,12 +6,10 @@ import subprocess
 import sys
 
 import matplotlib
+import matplotlib.pyplot as plt
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-
-from bilstm_helpers.diagrams import draw_unrolled_bilstm  # noqa: E402
+from bilstm_helpers.diagrams import CELL_STATE_COLOUR, HIDDEN_COLOUR, draw_lstm_cell, draw_unrolled_bilstm
 
 
 def labels(fig) -> list[str]:
@@ -25,7 +23,7 @@ def test_one_cell_per_lane_and_step(time_steps: int) -> None:
     assert found.count("LSTM") == 2 * time_steps
     assert found.count("concat") == time_steps
     assert [f"$x_{{{t}}}$" for t in range(time_steps)] == [s for s in found if s.startswith("$x_")]
-    assert "T = %d" % time_steps in fig.axes[0].get_title()
+    assert f"T = {time_steps}" in fig.axes[0].get_title()
     plt.close(fig)
 
 
@@ -92,12 +90,6 @@ def test_reversal_diagram_bad_lengths(bad) -> None:
     with pytest.raises(ValueError, match="lengths must be 1 to 6 integers"):
         draw_reversal_within_lengths(bad)
 # --- draw_lstm_cell: one LSTM cell ---------------------------------------------------------------
-
-from bilstm_helpers.diagrams import (  # noqa: E402
-    CELL_STATE_COLOUR,
-    HIDDEN_COLOUR,
-    draw_lstm_cell,
-)
 
 
 def cell_arrows(fig) -> dict[str, list]:

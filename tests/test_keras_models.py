@@ -1,4 +1,3 @@
-import os
 import subprocess
 import sys
 
@@ -6,11 +5,16 @@ import numpy as np
 import pytest
 
 from bilstm_helpers.keras_models import (
-    KINDS, bidirectional_lstm_params, ordered_on_every_seed, reset_for_seed, s0_model, s4_model,
-    train_s4_runs)
+    KINDS,
+    bidirectional_lstm_params,
+    ordered_on_every_seed,
+    reset_for_seed,
+    s0_model,
+    s4_model,
+    train_s4_runs,
+)
 from bilstm_helpers.toy_tasks import make_sequences
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 keras = pytest.importorskip("keras")
 
 

@@ -5,13 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import matplotlib
+import matplotlib.pyplot as plt
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-
-from bilstm_helpers.layout_diagrams import draw_h_n_layout, h_n_rows  # noqa: E402
+from bilstm_helpers.layout_diagrams import draw_h_n_layout, h_n_rows
 
 
 def test_rows_are_layer_major_forward_first() -> None:

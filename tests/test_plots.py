@@ -1,12 +1,9 @@
-import matplotlib
 
-matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from bilstm_helpers.plots import plot_mean_band, smooth  # noqa: E402
+from bilstm_helpers.plots import plot_mean_band, smooth
 
 
 def test_smooth():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 from sklearn.metrics import confusion_matrix, f1_score, precision_score, recall_score
@@ -11,8 +9,6 @@ from sklearn.metrics import confusion_matrix, f1_score, precision_score, recall_
 from bilstm_helpers import sheet_break_models as sbm
 from bilstm_helpers.sheet_break_pipeline import prepare
 from bilstm_helpers.sheet_break_synthetic import TwinParams, make_sheet_breaks
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 RNG = np.random.default_rng(0)
 Y = (RNG.random(200) < 0.2).astype(int)

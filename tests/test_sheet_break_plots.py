@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-
-from bilstm_helpers.sheet_break_plots import (plot_around_breaks, plot_history,  # noqa: E402
-                                              plot_score_table, precursor_contrast)
-from bilstm_helpers.sheet_break_synthetic import TwinParams, make_sheet_breaks  # noqa: E402
+from bilstm_helpers.sheet_break_plots import plot_around_breaks, plot_history, plot_score_table, precursor_contrast
+from bilstm_helpers.sheet_break_synthetic import TwinParams, make_sheet_breaks
 
 TWIN = make_sheet_breaks(0, TwinParams(n_rows=1500, n_breaks=12, n_decoys=0, p_absent=0.0))
 
