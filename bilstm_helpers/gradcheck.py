@@ -7,7 +7,7 @@ every parameter and of the input.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

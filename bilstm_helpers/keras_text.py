@@ -11,7 +11,6 @@ the one-way LSTM it is compared with. Inputs are the int32 id matrices of
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from typing import Any
 

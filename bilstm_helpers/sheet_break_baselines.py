@@ -13,7 +13,8 @@ choosing the regularisation on the validation windows only.
 from __future__ import annotations
 
 import time
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 

@@ -290,7 +290,6 @@ def packed_bilstm(lstm: Any, x: Tensor, lengths: Any,
     ``enforce_sorted=False``; output (batch, time, 2 * P) with zeros at padded
     steps, ``(h_n, c_n)`` in the original batch order).
     """
-    import torch
     from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
     lengths = check_ragged_inputs(lstm, x, lengths).cpu()  # packing wants lengths on the CPU

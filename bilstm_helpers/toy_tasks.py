@@ -13,7 +13,8 @@ differ only in which part of the sequence the label at step t depends on:
 
 from __future__ import annotations
 
-from typing import Iterator, Literal
+from collections.abc import Iterator
+from typing import Literal
 
 import numpy as np
 

@@ -6,8 +6,9 @@ Shapes: ``B`` batch, ``T`` time, ``F`` features into the head.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass
-from typing import Iterator, Literal
+from typing import Literal
 
 import numpy as np
 

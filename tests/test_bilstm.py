@@ -2,7 +2,11 @@ import numpy as np
 import pytest
 
 from bilstm_helpers.bilstm import (
-    bilstm_backward, bilstm_forward, init_bilstm, merge, reverse_within_lengths,
+    bilstm_backward,
+    bilstm_forward,
+    init_bilstm,
+    merge,
+    reverse_within_lengths,
 )
 from bilstm_helpers.lstm import lstm_forward
 

@@ -2,9 +2,16 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from bilstm_helpers.imdb_baselines import (NBLogCountRatio, choose_nb_on_validation, choose_on_validation,
-                                           hashed_ngrams, nb_head,
-                                           nb_logreg, positive_logit, tfidf_logreg)
+from bilstm_helpers.imdb_baselines import (
+    NBLogCountRatio,
+    choose_nb_on_validation,
+    choose_on_validation,
+    hashed_ngrams,
+    nb_head,
+    nb_logreg,
+    positive_logit,
+    tfidf_logreg,
+)
 
 POS = ["a great film, great acting<br />loved it", "wonderful and moving", "great fun, I loved it",
        "a wonderful story", "loved every minute, great"]

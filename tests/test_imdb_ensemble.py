@@ -1,9 +1,18 @@
 import numpy as np
 import pytest
 
-from bilstm_helpers.imdb_ensemble import (calibration_error, choose_weight, error_overlap, first_words,
-                                          fit_stacker, most_confident_wrong, shifter_near_sentiment,
-                                          stacking_cv_accuracy, stacking_features, to_logit)
+from bilstm_helpers.imdb_ensemble import (
+    calibration_error,
+    choose_weight,
+    error_overlap,
+    first_words,
+    fit_stacker,
+    most_confident_wrong,
+    shifter_near_sentiment,
+    stacking_cv_accuracy,
+    stacking_features,
+    to_logit,
+)
 
 
 def test_error_overlap_by_hand():

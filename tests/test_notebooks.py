@@ -279,7 +279,8 @@ def test_results_page_shows_every_results_file_in_full() -> None:
     assert f"{len(records)} results files in results/" in text, (
         f"the committed results page does not count the {len(records)} files in results/; {REEXECUTE}")
     for name, record in records.items():
-        assert f"### {name}\n" in text, f"the committed results page has no section for results/{name}.json; {REEXECUTE}"
+        assert f"### {name}\n" in text, \
+            f"the committed results page has no section for results/{name}.json; {REEXECUTE}"
         for title, table in record_tables(record).items():
             for value in table.to_numpy().ravel():
                 assert str(value) in text, (
@@ -306,7 +307,8 @@ def test_results_file_and_committed_outputs_from_one_run(name: str) -> None:
     file = RESULTS / f"{name}.json"
     assert file.exists(), f"{path.name} writes results/{name}.json, which is not committed: commit it with the notebook"
     record = json.loads(file.read_text())
-    assert not record.get("quick_mode"), f"results/{name}.json comes from a quick run; execute {path.name} at full settings"
+    assert not record.get("quick_mode"), \
+        f"results/{name}.json comes from a quick run; execute {path.name} at full settings"
     seconds = record.get("notebook_seconds", record.get("notebook_seconds_until_here"))
     if seconds is None:
         pytest.skip(f"results/{name}.json records no notebook_seconds to match the outputs against")

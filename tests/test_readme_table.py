@@ -36,7 +36,8 @@ def test_rows_keep_order_and_descriptions_and_get_the_measurements() -> None:
     assert rows == ["| 2 | `notebooks/02_b.ipynb` | the second, with a `code` span | 9.1 min | 1649 MB |",
                     "| 1 | `notebooks/01_a.ipynb` | the first | 2 s | 212 MB |",
                     "| 3 | `notebooks/03_c.ipynb` |  | not measured | not measured |"]
-    assert new.startswith("# Book\n\n<!-- chapter-table:start -->\n") and new.endswith("<!-- chapter-table:end -->\n\n## More\n")
+    assert new.startswith("# Book\n\n<!-- chapter-table:start -->\n")
+    assert new.endswith("<!-- chapter-table:end -->\n\n## More\n")
     assert "on 2 CPU cores" in new and "2048 MB" in new
     assert readme_table.update(new, RECORDS, ["01_a", "02_b", "03_c"]) == new  # idempotent
 

@@ -7,8 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from bilstm_helpers.results import (describe, format_duration, format_value, load_results, overview,
-                                    record_tables, run_time_summary, summarise_series)
+from bilstm_helpers.results import (
+    describe,
+    format_duration,
+    format_value,
+    load_results,
+    overview,
+    record_tables,
+    run_time_summary,
+    summarise_series,
+)
 
 RECORD = {
     "name": "case", "quick_mode": False, "data": "synthetic sensor series",

@@ -5,8 +5,7 @@ torch = pytest.importorskip("torch")
 
 from bilstm_helpers.tagging.encoding import PAD_TAG, char_vocabulary, word_vocabulary  # noqa: E402
 from bilstm_helpers.tagging.models import Tagger  # noqa: E402
-from bilstm_helpers.tagging.training import (CRFTagger, SentenceBatches, predict_tags,  # noqa: E402
-                                             word_accuracy)
+from bilstm_helpers.tagging.training import CRFTagger, SentenceBatches, predict_tags, word_accuracy  # noqa: E402
 from bilstm_helpers.tagging.treebank import UPOS_TAGS, TaggedSentence  # noqa: E402
 
 WORDS = ["the", "dog", "runs", "up", "that", "hill", "a", "cat", "sleeps", "."]

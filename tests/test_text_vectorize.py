@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 
 from bilstm_helpers.text_vectorize import (
-    OOV_ID, PAD_ID, bag_of_ids, build_vocabulary, clean_text, pad, tokenize, train_validation_split, vectorize,
+    OOV_ID,
+    PAD_ID,
+    bag_of_ids,
+    build_vocabulary,
+    clean_text,
+    pad,
+    tokenize,
+    train_validation_split,
+    vectorize,
 )
 
 TRAIN = ["Good film.<br /><br />Good acting", "a bad film", "Don't watch: BAD bad"]

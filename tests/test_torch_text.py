@@ -1,8 +1,13 @@
 import numpy as np
 import pytest
 
-from bilstm_helpers.torch_text import (TextBatches, imdb_bilstm_classifier, keras_like_init,
-                                       masked_max_over_time, predict_proba)
+from bilstm_helpers.torch_text import (
+    TextBatches,
+    imdb_bilstm_classifier,
+    keras_like_init,
+    masked_max_over_time,
+    predict_proba,
+)
 
 torch = pytest.importorskip("torch")
 

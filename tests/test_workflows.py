@@ -117,3 +117,12 @@ def test_lint_tools_are_pinned() -> None:
     lint = makefile[makefile.index("\nlint:"):]
     lint = lint[:lint.index("\n\n")]
     assert "$(LINT_VENV)/bin/actionlint $(WORKFLOWS)" in lint and "--builtin-schema vendor.github-workflows" in lint
+
+
+def test_lint_runs_ruff_with_the_projects_rules() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    lint = makefile[makefile.index("\nlint:"):]
+    lint = lint[:lint.index("\n\n")]
+    assert "$(LINT_VENV)/bin/ruff check ." in lint
+    assert re.search(r"^ruff==\d+\.\d+\.\d+$", (ROOT / "requirements-lint.txt").read_text(), flags=re.M)
+    assert "[tool.ruff.lint]" in (ROOT / "pyproject.toml").read_text()

@@ -43,7 +43,7 @@ import re
 import shutil
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -51,7 +51,8 @@ import yaml
 from bs4 import BeautifulSoup
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from devtools_browser import Chromium, snippet as _snippet  # noqa: E402  (tools/ is not a package)
+from devtools_browser import Chromium  # noqa: E402  (tools/ is not a package)
+from devtools_browser import snippet as _snippet
 
 ROOT = Path(__file__).resolve().parents[1]
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -125,7 +126,7 @@ def raw_tex(soup: BeautifulSoup) -> list[str]:
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def ids_of(page: Path) -> frozenset[str]:
     """The anchors a link can point at in a (static) page: ids and <a name=...>."""
     soup = BeautifulSoup(page.read_text(encoding="utf-8", errors="replace"), "html.parser")
@@ -287,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="check the static HTML files, take no screenshots")
     parser.add_argument("--config", type=Path, default=ROOT / "_config.yml",
                         help="the book's _config.yml: its repository.url and branch make the expected edit links")
-    parser.add_argument("--chromium", help="Chromium binary (default: the first of %s on PATH)" % ", ".join(BROWSERS))
+    parser.add_argument("--chromium", help=f"Chromium binary (default: the first of {', '.join(BROWSERS)} on PATH)")
     parser.add_argument("--window", default="1280,900",
                         help="browser viewport WIDTH,HEIGHT in pixels; screenshots cover the whole page")
     args = parser.parse_args(argv)

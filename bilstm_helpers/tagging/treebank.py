@@ -216,7 +216,7 @@ def download_ewt(folder: Path | None = None) -> Path:
     """
     folder = Path(folder) if folder is not None else cache_dir() / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    for split, (name, *_, sha256) in FILES.items():
+    for name, *_, sha256 in FILES.values():
         target = folder / name
         if target.is_file():
             continue
