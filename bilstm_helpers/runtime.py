@@ -69,6 +69,21 @@ def import_keras() -> Any:
 BINDER_MEMORY_MB = 2048  # mybinder.org's memory limit per session
 
 
+def peak_memory_mb() -> float:
+    """The peak resident memory of this process so far, in MiB (the figure the
+    run record writes and Binder's limit applies to)."""
+    if sys.platform == "win32":
+        import psutil
+
+        peak_bytes = psutil.Process().memory_info().peak_wset
+    else:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        peak_bytes = peak if sys.platform == "darwin" else peak * 1024  # Linux reports KiB
+    return peak_bytes / 2**20
+
+
 def record_notebook_run(notebook: str) -> dict[str, Any]:
     """Record this process's peak memory and run time for the results page.
 
@@ -83,16 +98,8 @@ def record_notebook_run(notebook: str) -> dict[str, Any]:
     """
     import psutil  # comes with ipykernel, so it is there wherever a notebook runs
 
-    process = psutil.Process()
-    if sys.platform == "win32":
-        peak_bytes = process.memory_info().peak_wset
-    else:
-        import resource
-
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        peak_bytes = peak if sys.platform == "darwin" else peak * 1024  # Linux reports KiB
-    row = {"notebook": notebook, "peak_memory_mb": round(peak_bytes / 2**20, 1),
-           "seconds": round(time.time() - process.create_time(), 1)}
+    row = {"notebook": notebook, "peak_memory_mb": round(peak_memory_mb(), 1),
+           "seconds": round(time.time() - psutil.Process().create_time(), 1)}
     row["under_binder_limit"] = row["peak_memory_mb"] < BINDER_MEMORY_MB
     folder = results_dir() / "quick" if quick_mode() else results_dir()
     path = folder / "notebook_memory.json"

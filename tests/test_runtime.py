@@ -114,3 +114,12 @@ def test_weights_path_refuses_folders_in_the_name(monkeypatch, tmp_path):
     assert weights_path("model.pt") == tmp_path / "weights" / "model.pt"
     with pytest.raises(ValueError, match="plain file name"):
         weights_path("../model.pt")
+
+
+def test_peak_memory_mb_grows_with_a_large_allocation():
+    import numpy as np
+
+    before = runtime.peak_memory_mb()
+    block = np.ones(64 * 2**20 // 8)  # 64 MiB, touched
+    assert runtime.peak_memory_mb() >= before and runtime.peak_memory_mb() > 64
+    del block
