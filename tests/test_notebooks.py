@@ -362,3 +362,16 @@ def test_kernels_of_the_make_targets_keep_native_log_lines_out_of_notebooks() ->
     assert "export IPYTHONDIR := $(CURDIR)/tools/ipython" in makefile
     config = (ROOT / "tools" / "ipython" / "profile_default" / "ipython_kernel_config.py").read_text()
     assert "c.IPKernelApp.capture_fd_output = False" in config
+
+
+PEAK_MEMORY_GOAL_MB = 1800  # a margin under Binder's 2,048 MB
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.stem not in cells.SKIP], ids=lambda p: p.name)
+def test_each_chapter_peaks_under_the_memory_goal(path: Path) -> None:
+    rows = {row["notebook"]: row for row in load_results(RESULTS).get("notebook_memory", {}).get("notebooks", [])}
+    assert path.stem in rows, f"results/notebook_memory.json has no row for {path.stem}"
+    assert rows[path.stem]["peak_memory_mb"] < PEAK_MEMORY_GOAL_MB, (
+        f"{path.stem} peaked at {rows[path.stem]['peak_memory_mb']:.0f} MB at full settings, over the book's goal of "
+        f"{PEAK_MEMORY_GOAL_MB} MB (Binder gives 2,048): free memory between experiments (runtime.release_memory), "
+        "or fit the large ones before a framework holds a model")
