@@ -54,6 +54,11 @@ def copy_torch_tagger(tagger: Tagger) -> keras.Model:
 
 
 def real_step_gap(keras_scores: np.ndarray, torch_scores: np.ndarray, lengths: np.ndarray) -> float:
-    """Largest |difference| between two (batch, time, num_tags) score arrays at real steps (lengths (batch,))."""
+    """The largest absolute difference between two (batch, time, num_tags) score arrays at real steps.
+
+    Args:
+        keras_scores, torch_scores: (batch, time, num_tags).
+        lengths: (batch,) real steps per sequence.
+    """
     real = np.arange(keras_scores.shape[1])[None, :] < np.asarray(lengths)[:, None]
     return float(np.abs(np.asarray(keras_scores) - np.asarray(torch_scores))[real].max())
