@@ -9,7 +9,7 @@ export PYTHONHASHSEED := 0
 # TensorFlow's C++ start-up log lines stay out of the stored outputs.
 export IPYTHONDIR := $(CURDIR)/tools/ipython
 
-.PHONY: install test book check-pages lint readme bench clean
+.PHONY: install test book check-pages lint readme bench figures clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -70,6 +70,11 @@ lint: $(LINT_VENV)/.installed
 # Standard library only: no virtual environment needed.
 readme:
 	python3 tools/readme_table.py
+
+# The static figures of the prose pages (book/figures/*.png), drawn by the
+# package; tests/test_make_figures.py fails when a committed one is stale.
+figures: install
+	$(PY) tools/make_figures.py
 
 # Speed benchmarks; each prints a table, a JSON last line, and writes results/.
 bench: install

@@ -6,7 +6,7 @@ uniformly from 1..400, synthetic random inputs), 32 features, 32 hidden
 units, three ways:
 
 - plain: nn.LSTM on the padded batch (fast, but wrong for ragged batches);
-- exact: bilstm_helpers.torch_ragged.ragged_bilstm on the same batch;
+- exact: bilstm_helpers.torch.ragged.ragged_bilstm on the same batch;
 - packed: pack_padded_sequence -> nn.LSTM -> pad_packed_sequence.
 
 The exact and packed outputs are checked to agree first. Each batch is timed
@@ -35,8 +35,8 @@ import time
 import numpy as np
 import torch
 
-from bilstm_helpers import write_results
-from bilstm_helpers.torch_ragged import packed_bilstm, ragged_bilstm
+from bilstm_helpers.runtime import write_results
+from bilstm_helpers.torch.ragged import packed_bilstm, ragged_bilstm
 
 BATCH, TIME, FEATURES, HIDDEN = 128, 400, 32, 32
 

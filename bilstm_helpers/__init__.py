@@ -1,23 +1,13 @@
 """bilstm_helpers: the code shared by the chapters of *Bidirectional LSTMs*.
 
-Everything imported here is NumPy only. Framework code (Keras, PyTorch)
-lives in modules that import their framework when they are used.
+One folder per concern: the NumPy core of the first chapters sits flat at the
+top, framework code in ``torch/`` and ``keras/``, and each case study in a
+folder of its own. The book's API page (``book/api.md``) lists and documents
+every module; a test keeps that list complete.
 
-The modules, one concern each, are documented (and their list tested) on
-the book's API page, ``book/api.md``. The case studies have subpackages:
-``tagging/`` (UD English EWT, a CRF, taggers) so far.
+``import bilstm_helpers`` imports no module of the package and no framework.
+The notebooks import what they use from the module that defines it, for
+example ``from bilstm_helpers.lstm import lstm_forward``.
 """
 
-from .bilstm import BiLSTMParams, bilstm_backward, bilstm_forward, init_bilstm, reverse_within_lengths
-from .lstm import LSTMParams, init_lstm, lstm_backward, lstm_forward, lstm_step, sigmoid
-from .runtime import pick, quick_mode, seed_everything, write_results
-from .training import Adam, SequenceClassifier, binary_cross_entropy
-
 __version__ = "0.1.0"
-
-__all__ = [
-    "Adam", "BiLSTMParams", "LSTMParams", "SequenceClassifier", "bilstm_backward",
-    "bilstm_forward", "binary_cross_entropy", "init_bilstm", "init_lstm", "lstm_backward",
-    "lstm_forward", "lstm_step", "pick", "quick_mode", "reverse_within_lengths",
-    "seed_everything", "sigmoid", "write_results",
-]

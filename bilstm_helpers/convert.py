@@ -28,8 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from .bilstm import BiLSTMParams
-from .lstm import LSTMParams
+from bilstm_helpers.bilstm import BiLSTMParams
+from bilstm_helpers.lstm import LSTMParams
 
 Layers = BiLSTMParams | Sequence[BiLSTMParams]
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .bilstm import BiLSTMParams, bilstm_forward, merge
-from .checks import check_lengths, check_merge_mode, check_sequences
-from .convert import load_keras_bidirectional, numpy_to_torch
-from .runtime import import_keras
+from bilstm_helpers.bilstm import BiLSTMParams, bilstm_forward, merge
+from bilstm_helpers.checks import check_lengths, check_merge_mode, check_sequences
+from bilstm_helpers.convert import load_keras_bidirectional, numpy_to_torch
 
 
 def _joined(y) -> np.ndarray:
@@ -27,7 +26,7 @@ def framework_gaps(params: BiLSTMParams, x: np.ndarray, lengths: np.ndarray,
 
     Keras sees the post-padded batch through a ``Masking`` layer, the NumPy
     BiLSTM through ``lengths``; PyTorch's ``nn.LSTM`` runs the full-length
-    batch (its ragged batches need packing, see :mod:`bilstm_helpers.torch_ragged`)
+    batch (its ragged batches need packing, see :mod:`bilstm_helpers.torch.ragged`)
     and is compared with NumPy on the same full-length batch.
 
     Args:
@@ -41,9 +40,8 @@ def framework_gaps(params: BiLSTMParams, x: np.ndarray, lengths: np.ndarray,
     Returns:
         (|Keras - NumPy| on the ragged batch, |PyTorch - NumPy| on the full batch).
     """
+    import keras
     import torch
-
-    keras = import_keras()
     merge_mode = check_merge_mode(merge_mode)
     x = check_sequences(x, params.input_size).astype(np.float32)
     lengths = check_lengths(lengths, x.shape[0], x.shape[1])

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .bilstm import BiLSTMParams, bilstm_backward, bilstm_forward
+from bilstm_helpers.bilstm import BiLSTMParams, bilstm_backward, bilstm_forward
 
 
 def numerical_gradient(loss: Callable[[], float], array: np.ndarray, eps: float = 1e-6) -> np.ndarray:

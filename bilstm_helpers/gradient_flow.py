@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import check_sequences
-from .lstm import LSTMParams, lstm_backward, lstm_forward
-from .rnn import RNNParams, rnn_backward, rnn_forward
+from bilstm_helpers.checks import check_sequences
+from bilstm_helpers.lstm import LSTMParams, lstm_backward, lstm_forward
+from bilstm_helpers.rnn import RNNParams, rnn_backward, rnn_forward
 
 
 def _check_d_h_last(d_h_last: np.ndarray, batch: int, hidden_size: int) -> np.ndarray:

@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from .runtime import results_dir
+from bilstm_helpers.runtime import results_dir
 
 # Entries every record carries; shown as notes, not as figures.
 BOOKKEEPING = ("name", "quick_mode")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .checks import check_sequences
+from bilstm_helpers.checks import check_sequences
 
 
 @dataclass

@@ -55,17 +55,6 @@ def results_dir() -> Path:
     return Path.cwd() / "results"
 
 
-def import_keras() -> Any:
-    """Import Keras on first use, with TensorFlow's start-up logs silenced
-    (``TF_CPP_MIN_LOG_LEVEL=3`` unless already set). The package's Keras
-    modules call this inside their functions, so ``import bilstm_helpers``
-    never loads TensorFlow."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    import keras
-
-    return keras
-
-
 BINDER_MEMORY_MB = 2048  # mybinder.org's memory limit per session
 
 

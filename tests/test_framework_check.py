@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from bilstm_helpers import init_bilstm
+from bilstm_helpers.bilstm import init_bilstm
 from bilstm_helpers.framework_check import framework_gaps
 
 

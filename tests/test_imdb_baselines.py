@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from bilstm_helpers.imdb_baselines import (
+from bilstm_helpers.imdb.baselines import (
     NBLogCountRatio,
     choose_nb_on_validation,
     choose_on_validation,

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from bilstm_helpers.imdb_ensemble import (
+from bilstm_helpers.imdb.ensemble import (
     calibration_error,
     choose_weight,
     error_overlap,

@@ -1,43 +1,28 @@
-import subprocess
-import sys
-
+import keras
 import numpy as np
 import pytest
 
-from bilstm_helpers.keras_models import (
+from bilstm_helpers.keras.models import (
     KINDS,
-    bidirectional_lstm_params,
-    ordered_on_every_seed,
+    lstm_layer_parameters,
+    predict_proba,
     reset_for_seed,
-    s0_model,
     s4_model,
     train_s4_runs,
 )
-from bilstm_helpers.toy_tasks import make_sequences
-
-keras = pytest.importorskip("keras")
-
-
-def test_importing_the_module_does_not_import_keras():
-    code = ("import sys, bilstm_helpers.keras_models; "
-            "assert 'keras' not in sys.modules and 'tensorflow' not in sys.modules")
-    subprocess.run([sys.executable, "-c", code], check=True)
+from bilstm_helpers.toy import make_sequences
 
 
 def test_parameter_formula_matches_keras():
     model = s4_model("bidirectional", "sum", hidden_size=5, input_size=3)
-    assert model.get_layer("bilstm").count_params() == bidirectional_lstm_params(3, 5) == 2 * 4 * 5 * 9
+    assert model.get_layer("bilstm").count_params() == lstm_layer_parameters(3, 5) == 2 * 4 * 5 * 9
+    one_way = s4_model("forward", hidden_size=5, input_size=3)
+    assert one_way.get_layer("lstm").count_params() == lstm_layer_parameters(3, 5, bidirectional=False) == 4 * 5 * 9
 
 
 def test_parameter_formula_rejects_empty_layers():
     with pytest.raises(ValueError, match="hidden_size must be >= 1"):
-        bidirectional_lstm_params(3, 0)
-
-
-def test_s0_model_has_the_published_parameter_count():
-    model = s0_model()
-    assert model.count_params() == 13_713  # S0's published total
-    assert [layer.count_params() for layer in model.layers[:3]] == [11_008, 0, 2_624]
+        lstm_layer_parameters(3, 0)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -97,11 +82,9 @@ def test_train_rejects_no_seeds():
         train_s4_runs("forward", [])
 
 
-def test_ordered_on_every_seed():
-    values = {"a": np.array([1.0, 2.0]), "b": np.array([2.0, 3.0]), "c": np.array([0.5, 4.0])}
-    assert ordered_on_every_seed(values) == [("a", "b")]
-
-
-def test_ordered_on_every_seed_needs_paired_values():
-    with pytest.raises(ValueError, match="one value per seed"):
-        ordered_on_every_seed({"a": np.zeros(2), "b": np.zeros(3)})
+def test_predict_proba_is_the_models_sigmoid_output_flattened():
+    model = s4_model("forward", hidden_size=3)
+    x = make_sequences(5, 4, "past", seed=0)[0].astype("float32")
+    expected = keras.ops.convert_to_numpy(model(x))[..., 0].reshape(-1)
+    np.testing.assert_allclose(predict_proba(model, x, batch_size=2), expected, atol=1e-6)
+    assert predict_proba(model, x).dtype == np.float64

@@ -375,3 +375,40 @@ def test_each_chapter_peaks_under_the_memory_goal(path: Path) -> None:
         f"{path.stem} peaked at {rows[path.stem]['peak_memory_mb']:.0f} MB at full settings, over the book's goal of "
         f"{PEAK_MEMORY_GOAL_MB} MB (Binder gives 2,048): free memory between experiments (runtime.release_memory), "
         "or fit the large ones before a framework holds a model")
+
+
+def _package_public_names() -> set[str]:
+    """Public functions and classes defined anywhere in bilstm_helpers (read from the source)."""
+    import ast
+
+    names = set()
+    for path in (ROOT / "bilstm_helpers").rglob("*.py"):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_"):
+                names.add(node.name)
+    return names
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_one_import_idiom_and_no_private_names(path: Path) -> None:
+    """Every import from the package reads ``from bilstm_helpers.<module> import names``,
+    and no imported name is private."""
+    for i, cell in enumerate(code_cells(read(path))):
+        source = re.sub(r"\(\s*([^)]*)\)", lambda m: m.group(1).replace("\n", " "), cell.source)
+        for line in source.splitlines():
+            line = line.split("#")[0].strip()
+            if not re.search(r"\bimport\b", line) or "bilstm_helpers" not in line:
+                continue
+            match = re.fullmatch(r"from bilstm_helpers\.[a-z_.]+ import ([\w, ]+)", line)
+            assert match, f"{path.name} cell {i}: {line!r}; use `from bilstm_helpers.<module> import name`"
+            private = [n.strip() for n in match.group(1).split(",") if n.strip().startswith("_")]
+            assert not private, f"{path.name} cell {i} imports private names {private}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_notebook_redefines_package_code(path: Path) -> None:
+    public = _package_public_names()
+    for i, cell in enumerate(code_cells(read(path))):
+        defined = re.findall(r"^\s*(?:def|class) (\w+)", cell.source, flags=re.MULTILINE)
+        assert not set(defined) & public, (f"{path.name} cell {i} redefines {sorted(set(defined) & public)} "
+                                           "from bilstm_helpers: import it instead")

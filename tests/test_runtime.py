@@ -66,7 +66,7 @@ def test_seed_everything_makes_numpy_repeatable():
 
 def test_importing_the_package_imports_no_framework():
     code = ("import sys, bilstm_helpers; "
-            "print([m for m in ('tensorflow', 'keras', 'torch') if m in sys.modules])")
+            "print([m for m in ('tensorflow', 'keras', 'torch', 'matplotlib') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

@@ -3,7 +3,7 @@ import pytest
 
 from bilstm_helpers.bilstm import bilstm_forward, init_bilstm
 from bilstm_helpers.convert import load_torch_lstm
-from bilstm_helpers.torch_ragged import packed_bilstm, padding_flag_column, ragged_bilstm, reverse_index
+from bilstm_helpers.torch.ragged import packed_bilstm, padding_flag_column, ragged_bilstm, reverse_index
 
 torch = pytest.importorskip("torch")
 

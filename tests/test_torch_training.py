@@ -1,6 +1,15 @@
 import pytest
 
-from bilstm_helpers.torch_training import evaluate, fit, load_weights, pick_device, save_weights, train_epoch
+from bilstm_helpers.torch.training import (
+    BiLSTMTagger,
+    evaluate,
+    fit,
+    load_weights,
+    masked_bce_with_logits,
+    pick_device,
+    save_weights,
+    train_epoch,
+)
 
 torch = pytest.importorskip("torch")
 
@@ -88,10 +97,8 @@ def test_empty_batches_and_zero_epochs_are_rejected():
 
 
 def test_tagger_gives_one_logit_per_step_and_ignores_padding():
-    from bilstm_helpers.torch_training import bilstm_tagger, masked_bce_with_logits
-
     torch.manual_seed(0)
-    model = bilstm_tagger(1, 4, num_layers=2)
+    model = BiLSTMTagger(1, 4, num_layers=2)
     x = torch.rand(3, 6, 1)
     lengths = torch.tensor([6, 2, 4])
     logits = model(x, lengths)

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from bilstm_helpers.gradcheck import numerical_gradient, relative_error
-from bilstm_helpers.toy_tasks import batch_stream, make_sequences
+from bilstm_helpers.toy import batch_stream, make_sequences
 from bilstm_helpers.training import Adam, SequenceClassifier, binary_cross_entropy, leaves
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from .treebank import TaggedSentence
+from bilstm_helpers.tagging.treebank import TaggedSentence
 
 
 class MostFrequentTag:

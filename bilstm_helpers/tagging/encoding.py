@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .treebank import UPOS_TAGS, TaggedSentence
+from bilstm_helpers.tagging.treebank import UPOS_TAGS, TaggedSentence
 
 PAD_ID, UNK_ID = 0, 1
 #: Tag id at padded steps (``ignore_index`` of the losses).

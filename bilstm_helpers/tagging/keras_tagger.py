@@ -10,13 +10,11 @@ that the two can be compared word by word.
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 
-from ..convert import torch_to_keras
-from ..runtime import import_keras
-from .models import Tagger
-
-keras = import_keras()
+from bilstm_helpers.convert import torch_to_keras
+from bilstm_helpers.tagging.models import Tagger
 
 
 def keras_tagger(num_words: int, num_tags: int, embedding_dim: int = 64, hidden_size: int = 64) -> keras.Model:

@@ -4,7 +4,7 @@
 (``direction``). Every direction is exact on post-padded batches: the forward
 LSTM reads each sentence before its padding; the backward LSTM reads each
 sentence reversed *within its own length*; the bidirectional one runs
-:func:`~bilstm_helpers.torch_ragged.ragged_bilstm`.
+:func:`~bilstm_helpers.torch.ragged.ragged_bilstm`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import math
 import torch
 from torch import Tensor, nn
 
-from ..torch_ragged import ragged_bilstm, reverse_index
-from .encoding import PAD_ID, PAD_TAG
+from bilstm_helpers.tagging.encoding import PAD_ID, PAD_TAG
+from bilstm_helpers.torch.ragged import ragged_bilstm, reverse_index
 
 DIRECTIONS = ("forward", "backward", "both")
 

@@ -1,6 +1,6 @@
 """Batches of sentences, a CRF on top of a tagger, and predictions (PyTorch).
 
-:class:`SentenceBatches` feeds :func:`~bilstm_helpers.torch_training.fit`:
+:class:`SentenceBatches` feeds :func:`~bilstm_helpers.torch.training.fit`:
 each batch is ``(word_ids, char_ids, lengths, tag_ids)``, post-padded. In
 training order the sentences are shuffled, then sorted by length within pools
 of 50 batches and cut into batches (so a batch runs little padding), and the
@@ -15,10 +15,10 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from .crf import LinearChainCRF
-from .encoding import PAD_ID, PAD_TAG, Vocabulary, encode
-from .models import Tagger
-from .treebank import UPOS_TAGS, TaggedSentence
+from bilstm_helpers.tagging.crf import LinearChainCRF
+from bilstm_helpers.tagging.encoding import PAD_ID, PAD_TAG, Vocabulary, encode
+from bilstm_helpers.tagging.models import Tagger
+from bilstm_helpers.tagging.treebank import UPOS_TAGS, TaggedSentence
 
 Batch = tuple[Tensor, Tensor, Tensor, Tensor]  # word_ids, char_ids, lengths, tag_ids
 POOL_BATCHES = 50  # batches per pool sorted by length when shuffling

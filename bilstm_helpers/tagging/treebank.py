@@ -37,7 +37,7 @@ from pathlib import Path
 
 import conllu
 
-from ..imdb import cache_dir
+from bilstm_helpers.downloads import ENV_DATA_DIR, cache_dir
 
 #: The release this loader checks against.
 RELEASE = "r2.16"
@@ -247,8 +247,8 @@ def locate_ewt(path: str | Path | None = None) -> Path | None:
     elif os.environ.get(ENV_PATH):
         candidates.append(Path(os.environ[ENV_PATH]))
     else:
-        if os.environ.get("BILSTM_DATA_DIR"):
-            data = Path(os.environ["BILSTM_DATA_DIR"])
+        if os.environ.get(ENV_DATA_DIR):
+            data = Path(os.environ[ENV_DATA_DIR])
             candidates += [data / FOLDER, data]
         candidates.append(cache_dir() / FOLDER)
     for folder in candidates:
