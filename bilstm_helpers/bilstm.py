@@ -5,25 +5,23 @@ to step 0. For a post-padded ragged batch that means reversing each sequence
 *within its length*, not flipping the padded array (which would feed the
 padding first). Its outputs are reversed back so that step t of the forward
 and the backward output describe the same input step before they are merged.
+
+This module is the plain reference that the book prints: the two directions
+run one after the other. :mod:`bilstm_helpers.fast_bilstm` is its speed twin
+(same signatures, tested equal to this one).
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
-from .checks import check_lengths, check_merge_mode, check_sequences, check_state
-from .lstm import LSTMCache, LSTMParams, _forward, init_lstm, lstm_backward, step_mask
+from bilstm_helpers.checks import check_lengths, check_merge_mode, check_sequences, check_state
+from bilstm_helpers.lstm import LSTMCache, LSTMParams, init_lstm, lstm_backward, lstm_scan, step_mask
 
 Array = np.ndarray
 States = tuple[Array, Array, Array, Array]
-
-# The two directions never read each other's state, so they can run at the
-# same time. NumPy releases the GIL inside matrix products and ufuncs, so two
-# threads keep two cores busy.
-_DIRECTIONS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bilstm")
 
 
 @dataclass
@@ -164,9 +162,8 @@ def bilstm_forward(
     mask = step_mask(lengths, T)
 
     x_reversed = reverse_within_lengths(x, lengths)
-    backward = _DIRECTIONS.submit(_forward, x_reversed, params.backward, mask, *state_b)
-    out_f, (h_f, c_f), cache_f = _forward(x, params.forward, mask, *state_f)
-    out_r, (h_b, c_b), cache_b = backward.result()
+    out_f, (h_f, c_f), cache_f = lstm_scan(x, params.forward, mask, *state_f)
+    out_r, (h_b, c_b), cache_b = lstm_scan(x_reversed, params.backward, mask, *state_b)
     out_b = reverse_within_lengths(out_r, lengths)  # re-align with the input steps
 
     a, b = (out_f, out_b) if return_sequences else (h_f, h_b)
@@ -197,8 +194,7 @@ def bilstm_backward(
         d_out_f = d_out_r = None
         dh_f = da if dh_f is None else dh_f + da
         dh_b = db if dh_b is None else dh_b + db
-    backward = _DIRECTIONS.submit(lstm_backward, d_out_r, cache.backward, (dh_b, dc_b))
     grads_f, dx_f, d0_f = lstm_backward(d_out_f, cache.forward, (dh_f, dc_f))
-    grads_b, dx_r, d0_b = backward.result()
+    grads_b, dx_r, d0_b = lstm_backward(d_out_r, cache.backward, (dh_b, dc_b))
     dx = dx_f + reverse_within_lengths(dx_r, cache.lengths)
     return BiLSTMParams(grads_f, grads_b), dx, (*d0_f, *d0_b)

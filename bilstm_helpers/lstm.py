@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .checks import check_lengths, check_sequences, check_state
+from bilstm_helpers.checks import check_lengths, check_sequences, check_state
 
 
 @dataclass
@@ -161,15 +161,29 @@ def lstm_forward(
     B, T, _ = x.shape
     lengths = check_lengths(lengths, B, T)
     h0, c0 = check_state(initial_state, B, params.hidden_size, x.dtype)
-    return _forward(x, params, step_mask(lengths, T), h0, c0)
+    return lstm_scan(x, params, step_mask(lengths, T), h0, c0)
 
 
-def _forward(
+def lstm_scan(
     x: np.ndarray, params: LSTMParams, mask: np.ndarray | None, h0: np.ndarray, c0: np.ndarray
 ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray], LSTMCache]:
-    """The time loop of :func:`lstm_forward`, on checked inputs.
+    """The time loop of :func:`lstm_forward`, on inputs that are already checked.
 
-    x: (B, T, D); mask: (T, B, 1) from :func:`step_mask` or None; h0, c0: (B, H).
+    :func:`lstm_forward` checks and converts its arguments, then calls this;
+    a caller that has done that itself (a bidirectional layer runs two
+    directions on one checked batch) calls it directly.
+
+    Args:
+        x: (batch, time, features) = (B, T, D), in the weights' dtype.
+        params: the layer's weights.
+        mask: (T, B, 1) bool from :func:`step_mask`, True at real steps;
+            None when every sequence has T steps.
+        h0, c0: (B, H) initial output and cell state.
+
+    Returns:
+        outputs: (B, T, H), zero at padded steps.
+        (h_n, c_n): each (B, H), taken at each sequence's own last step.
+        cache: for :func:`lstm_backward`.
     """
     B, T, D = x.shape
     H = params.hidden_size

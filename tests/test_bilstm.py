@@ -102,3 +102,17 @@ def test_float32_stays_float32():
     y, _, cache = bilstm_forward(np.ones((2, 3, 3), np.float32), params)
     grads, dx, _ = bilstm_backward(np.ones_like(y), cache)
     assert y.dtype == dx.dtype == grads.forward.kernel.dtype == np.float32
+
+
+def test_reference_is_plain_and_chapter_2_excerpt_holds():
+    """bilstm.py is the readable reference: no threads, public lstm functions only,
+    and the excerpt chapter 2 prints still cuts out the reverse-run-realign-merge lines."""
+    import inspect
+
+    from bilstm_helpers import bilstm
+    from bilstm_helpers.excerpts import excerpt
+
+    source = inspect.getsource(bilstm)
+    assert "Thread" not in source and "_forward(" not in source.replace("bilstm_forward(", "")
+    shown = excerpt(bilstm_forward, "x_reversed = reverse_within_lengths", "return merge(a, b, merge_mode)")
+    assert "lstm_scan(x, params.forward" in shown and "lstm_scan(x_reversed, params.backward" in shown

@@ -96,3 +96,17 @@ def test_mismatched_initial_state_is_rejected():
         lstm_forward(x, params, initial_state=(np.zeros((4, 2)), np.zeros((4, 3))))
     with pytest.raises(ValueError, match="pair"):
         lstm_forward(x, params, initial_state=(np.zeros((4, 3)),))
+
+
+def test_lstm_scan_is_the_time_loop_of_lstm_forward():
+    from bilstm_helpers.lstm import lstm_scan, step_mask
+
+    rng = np.random.default_rng(2)
+    params = init_lstm(3, 4, seed=2, dtype=np.float64)
+    x = rng.normal(size=(3, 5, 3))
+    lengths = np.array([5, 2, 4])
+    h0, c0 = rng.normal(size=(2, 3, 4))
+    out, (h_n, c_n), _ = lstm_forward(x, params, lengths, initial_state=(h0, c0))
+    out_scan, (h_scan, c_scan), _ = lstm_scan(x, params, step_mask(lengths, 5), h0, c0)
+    for a, b in ((out, out_scan), (h_n, h_scan), (c_n, c_scan)):
+        np.testing.assert_array_equal(a, b)
