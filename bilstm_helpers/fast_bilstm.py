@@ -23,7 +23,7 @@ to see what speed costs. The tricks, each measured (benchmarks/bench_numpy.py):
   the weight gradients accumulate from dz and ``xh`` step by step.
 * **In-place ufuncs and pooled buffers**: a fresh large array costs a page
   fault per 4 KiB page on first touch, measured as much as the forward
-  pass's arithmetic; :func:`_arrays` reuses buffers no array refers to.
+  pass's arithmetic; ``_arrays`` reuses buffers no array refers to.
 
 Shapes: ``B`` batch, ``T`` time, ``D`` input features, ``H`` hidden units.
 """
@@ -96,8 +96,11 @@ class FastBiLSTMCache:
         gates: (T, 2, 4H, B) activations in the internal order g, i, f, o.
         tanh_cs: (T, 2, H, B) tanh of the cell states.
         mask: (T, 1, 1, B) bool, True at real steps; None for full lengths.
-        merged, lengths, merge_mode, return_sequences: as in
+        merged: the two directions' outputs before the merge, as in
             :class:`~bilstm_helpers.bilstm.BiLSTMCache`.
+        lengths: (B,) ints, or None for full-length sequences.
+        merge_mode: how the two directions were merged.
+        return_sequences: whether every step was returned.
     """
 
     params: BiLSTMParams

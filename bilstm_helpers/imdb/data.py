@@ -91,13 +91,13 @@ class ImdbData:
 
 def download_imdb(folder: Path | None = None, url: str | None = None,
                   sha256: str | None = None) -> Path:
-    """Download the archive into ``folder`` (default :func:`~bilstm_helpers.imdb.data.cache_dir`) and check it.
+    """Download the archive into ``folder`` (default :func:`~bilstm_helpers.downloads.cache_dir`) and check it.
 
     The file is written under a temporary name and renamed only after its
     SHA-256 matched, so an interrupted download never looks like a copy.
 
     Args:
-        folder: where to put the file; None means :func:`~bilstm_helpers.imdb.data.cache_dir`.
+        folder: where to put the file; None means :func:`~bilstm_helpers.downloads.cache_dir`.
         url: None means ``IMDB_URL``.
         sha256: the expected hex digest; None means ``IMDB_SHA256``.
 
