@@ -58,16 +58,9 @@ def rnn_gradient_by_distance(x: np.ndarray, params: RNNParams, d_h_last: np.ndar
 
 
 def lstm_gradient_by_distance(x: np.ndarray, params: LSTMParams, d_h_last: np.ndarray) -> np.ndarray:
-    """Batch-mean norm of dL/dx_t for an LSTM layer, by distance from the loss.
-
-    Args:
-        x: (B, T, D) inputs.
-        params: the layer's weights.
-        d_h_last: (B, H), the gradient dL/dh_T (the weights of the loss).
-
-    Returns:
-        (T,): entry ``d`` is the mean over the batch of ``||dL/dx_{T-1-d}||``.
-    """
+    """:func:`rnn_gradient_by_distance` for an LSTM layer with weights ``params``:
+    x: (B, T, D), d_h_last: (B, H) -> (T,), entry ``d`` the batch mean of
+    ``||dL/dx_{T-1-d}||``."""
     x = check_sequences(x, params.input_size)
     d_h_last = _check_d_h_last(d_h_last, x.shape[0], params.hidden_size)
     _, _, cache = lstm_forward(x, params)
