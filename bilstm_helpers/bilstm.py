@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bilstm_helpers.checks import check_lengths, check_merge_mode, check_sequences, check_state
+from bilstm_helpers.checks import check_bidirectional_state, check_lengths, check_merge_mode, check_sequences
 from bilstm_helpers.lstm import LSTMCache, LSTMParams, init_lstm, lstm_backward, lstm_scan, step_mask
 
 Array = np.ndarray
@@ -151,14 +151,7 @@ def bilstm_forward(
     x = check_sequences(x, params.input_size).astype(params.forward.kernel.dtype, copy=False)
     B, T, _ = x.shape
     lengths = check_lengths(lengths, B, T)
-    if initial_state is not None and len(initial_state) != 4:
-        raise ValueError(
-            "initial_state for a bidirectional layer is (h_fwd, c_fwd, h_bwd, c_bwd), "
-            f"got {len(initial_state)} arrays."
-        )
-    H = params.hidden_size
-    state_f = check_state(None if initial_state is None else initial_state[:2], B, H, x.dtype)
-    state_b = check_state(None if initial_state is None else initial_state[2:], B, H, x.dtype)
+    state_f, state_b = check_bidirectional_state(initial_state, B, params.hidden_size, x.dtype)
     mask = step_mask(lengths, T)
 
     x_reversed = reverse_within_lengths(x, lengths)

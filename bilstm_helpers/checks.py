@@ -110,3 +110,26 @@ def check_state(
         if not np.all(np.isfinite(s)):
             raise ValueError(f"initial {name} contains NaN or inf.")
     return h, c
+
+
+def check_bidirectional_state(
+    initial_state: tuple[np.ndarray, ...] | None, batch: int, hidden_size: int, dtype
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Check a bidirectional layer's initial state and split it by direction.
+
+    Args:
+        initial_state: (h_fwd, c_fwd, h_bwd, c_bwd), each (batch, hidden_size),
+            or None for zeros.
+
+    Returns:
+        ((h_fwd, c_fwd), (h_bwd, c_bwd)), each array (batch, hidden_size).
+    """
+    if initial_state is None:
+        return check_state(None, batch, hidden_size, dtype), check_state(None, batch, hidden_size, dtype)
+    if len(initial_state) != 4:
+        raise ValueError(
+            "initial_state for a bidirectional layer is (h_fwd, c_fwd, h_bwd, c_bwd), "
+            f"got {len(initial_state)} arrays."
+        )
+    return (check_state(initial_state[:2], batch, hidden_size, dtype),
+            check_state(initial_state[2:], batch, hidden_size, dtype))

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bilstm_helpers.bilstm import BiLSTMParams, States, merge, merge_backward, reverse_within_lengths
-from bilstm_helpers.checks import check_lengths, check_merge_mode, check_sequences, check_state
+from bilstm_helpers.checks import check_bidirectional_state, check_lengths, check_merge_mode, check_sequences
 from bilstm_helpers.lstm import LSTMParams, step_mask
 
 Array = np.ndarray
@@ -126,40 +126,20 @@ def _stacked_weights(params: BiLSTMParams, order: Array) -> Array:
                      for p in (params.forward, params.backward)])
 
 
-def fast_bilstm_forward(
-    x: Array,
-    params: BiLSTMParams,
-    lengths: Array | None = None,
-    merge_mode: str | None = "concat",
-    return_sequences: bool = True,
-    initial_state: States | None = None,
-) -> tuple[Array | tuple[Array, Array], States, FastBiLSTMCache]:
-    """:func:`~bilstm_helpers.bilstm.bilstm_forward`, faster; same arguments and results.
-
-    Args:
-        x: (B, T, D), post-padded when ``lengths`` is given.
-        lengths: (B,) ints in 1..T, or None for full-length sequences.
-        merge_mode: 'concat', 'sum', 'mul', 'ave' or None.
-        return_sequences: every step (True) or the final states (False).
-        initial_state: (h_fwd, c_fwd, h_bwd, c_bwd), each (B, H), or None.
-
-    Returns:
-        y: (B, T, 2H) for concat with return_sequences, (B, T, H) for the
-            other modes, without the time axis when return_sequences is
-            False, and a pair (forward, backward) when merge_mode is None.
-        states: (h_fwd, c_fwd, h_bwd, c_bwd), each (B, H).
-        cache: for :func:`fast_bilstm_backward`.
+def fast_bilstm_forward(x: Array, params: BiLSTMParams, lengths: Array | None = None,
+                        merge_mode: str | None = "concat", return_sequences: bool = True,
+                        initial_state: States | None = None,
+                        ) -> tuple[Array | tuple[Array, Array], States, FastBiLSTMCache]:
+    """:func:`~bilstm_helpers.bilstm.bilstm_forward`, faster: the same arguments
+    (``x``: (B, T, D)), checks, results and errors; see it for each one. The
+    cache is for :func:`fast_bilstm_backward`.
     """
     merge_mode = check_merge_mode(merge_mode)
     dtype = params.forward.kernel.dtype
     x = check_sequences(x, params.input_size).astype(dtype, copy=False)
     B, T, D = x.shape
     lengths = check_lengths(lengths, B, T)
-    if initial_state is not None and len(initial_state) != 4:
-        raise ValueError(
-            "initial_state for a bidirectional layer is (h_fwd, c_fwd, h_bwd, c_bwd), "
-            f"got {len(initial_state)} arrays."
-        )
+    states = check_bidirectional_state(initial_state, B, params.hidden_size, dtype)
     H = params.hidden_size
     scale = np.full(4 * H, 0.5, dtype=dtype)  # tanh(z / 2) for the sigmoid gates i, f, o
     scale[:H] = 1.0  # plain tanh(z) for g
@@ -172,9 +152,8 @@ def fast_bilstm_forward(
     xh[:T, 1, :, :D] = reverse_within_lengths(x, lengths).transpose(1, 0, 2)
     xh[:, :, :, D] = 1.0  # the bias rides along in the product
     hs = xh[:, :, :, D + 1 :]  # (T + 1, 2, B, H)
-    for d, state in enumerate((initial_state[:2], initial_state[2:]) if initial_state else (None, None)):
-        hs[0, d], c0 = check_state(state, B, H, dtype)
-        cs[0, d] = c0.T
+    for d, (h0, c0) in enumerate(states):
+        hs[0, d], cs[0, d] = h0, c0.T
     ig = np.empty((2, H, B), dtype=dtype)
     for t in range(T):
         a = np.matmul(weights, xh[t].transpose(0, 2, 1), out=gates[t])  # input and recurrent part
@@ -210,20 +189,11 @@ def fast_bilstm_forward(
     return y, (h_f, c_f, h_b, c_b), cache
 
 
-def fast_bilstm_backward(
-    dy, cache: FastBiLSTMCache, d_states: States | None = None
-) -> tuple[BiLSTMParams, Array, States]:
-    """:func:`~bilstm_helpers.bilstm.bilstm_backward`, faster; same arguments and results.
-
-    Args:
-        dy: gradient w.r.t. y, shaped like y (a pair when merge_mode is None).
-        cache: from :func:`fast_bilstm_forward`.
-        d_states: gradients w.r.t. (h_fwd, c_fwd, h_bwd, c_bwd), or None.
-
-    Returns:
-        grads: a :class:`~bilstm_helpers.bilstm.BiLSTMParams` of gradients.
-        dx: (B, T, D), zero at padded steps.
-        d_initial_states: (dh_fwd, dc_fwd, dh_bwd, dc_bwd), each (B, H).
+def fast_bilstm_backward(dy, cache: FastBiLSTMCache, d_states: States | None = None,
+                         ) -> tuple[BiLSTMParams, Array, States]:
+    """:func:`~bilstm_helpers.bilstm.bilstm_backward`, faster: the same arguments
+    (``dy`` shaped like y), results (``dx``: (B, T, D)) and errors; see it for
+    each one. ``cache`` comes from :func:`fast_bilstm_forward`.
     """
     xh, mask, lengths = cache.xh, cache.mask, cache.lengths
     T, _, H4, B = cache.gates.shape

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from bilstm_helpers.bilstm import bilstm_forward, init_bilstm
+from bilstm_helpers.checks import check_bidirectional_state
 
 PARAMS = init_bilstm(input_size=3, hidden_size=2)
 
@@ -63,3 +64,11 @@ def test_bidirectional_initial_state_shapes():
 def test_zero_time_steps():
     with pytest.raises(ValueError, match="0 time steps"):
         run(np.zeros((2, 0, 3)))
+
+
+def test_check_bidirectional_state_splits_by_direction_and_fills_zeros():
+    state = tuple(np.full((2, 3), float(k)) for k in range(4))
+    (h_f, c_f), (h_b, c_b) = check_bidirectional_state(state, 2, 3, np.float64)
+    assert [a[0, 0] for a in (h_f, c_f, h_b, c_b)] == [0.0, 1.0, 2.0, 3.0]
+    zeros = check_bidirectional_state(None, 2, 3, np.float32)
+    assert all(a.shape == (2, 3) and a.dtype == np.float32 and not a.any() for pair in zeros for a in pair)
