@@ -21,6 +21,7 @@ LAUNCH = ('<a href="https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/noteboo
           '<a href="https://colab.research.google.com/github/o/r/blob/main/notebooks/nb.ipynb">Colab</a>'
           '<button class="btn btn-sm btn-launch-thebe dropdown-item" onclick="initThebeSBT()">Live Code</button>'
           '<a class="btn btn-download-source-button" href="../_sources/notebooks/nb.ipynb">.ipynb</a>'
+          '<a class="btn btn-download-markdown-button" href="../_sources/notebooks/nb.md">.md</a>'
           '<a class="btn btn-source-edit-button" href="https://github.com/o/r/edit/main/notebooks/nb.ipynb">edit</a>'
           '<div class="cell tag_thebe-init tag_remove-input"><pre>import x</pre></div>'
           '<div class="cell tag_run-time-note"><div class="cell_output"><p><strong>Run time:</strong> 1 s</p>'
@@ -41,6 +42,7 @@ def write(site: Path, name: str, html: str) -> Path:
 
 def notebook(site: Path, name: str, body: str) -> Path:
     write(site, f"_sources/{name}.ipynb", "{}")
+    write(site, f"_sources/{name}.md", "# a MyST notebook")
     return write(site, f"{name}.html", page(body))
 
 
@@ -92,7 +94,8 @@ def test_notebook_page_without_output_or_launch_buttons(site: Path) -> None:
     nb = notebook(site, "notebooks/nb", '<div class="cell_output docutils container"> </div>')
     found = check_pages.check_page(nb, site)
     assert kinds(found) == ["no download button", "no edit button", "no launch button", "no launch button",
-                            "no launch button", "no rendered output", "no run-time note", "no thebe-init cell"]
+                            "no launch button", "no markdown download", "no rendered output", "no run-time note",
+                            "no thebe-init cell"]
     assert "Live Code" in " ".join(p.detail for p in found)
 
 
@@ -245,3 +248,9 @@ def test_screenshot_dom_and_javascript_errors_with_chromium(site: Path, tmp_path
                                     'document.querySelector(".math").textContent = "h"; done(); }, 300))}}'
                                     '</script>'))
     assert check_pages.main(["--html", str(site), "--out", str(out)]) == 0
+
+
+def test_markdown_download_must_point_at_a_written_file(site: Path) -> None:
+    nb = notebook(site, "notebooks/nb", LAUNCH + GOOD_OUTPUT)
+    (site / "_sources" / "notebooks" / "nb.md").unlink()
+    assert kinds(check_pages.check_page(nb, site)) == ["broken link", "no markdown download"]

@@ -22,7 +22,9 @@ driven over its DevTools pipe (no Selenium or Playwright). A page fails when
   page but the results page) without its "Run time: ..." note;
 - a page built from a source file (``.ipynb`` or ``.md``) lacks the button that
   downloads that source or the "edit this page" link to it in the repository
-  of ``_config.yml`` (``repository.url`` and ``branch``);
+  of ``_config.yml`` (``repository.url`` and ``branch``); a notebook page lacks
+  the ``.md`` download (its MyST Markdown, written by
+  ``tools/markdown_downloads.py``) or the file it points at;
 - in the browser, raw TeX delimiters (``\\(``, ``\\)``, ``\\[``, ``\\]``, ``$$``)
   remain in the page's visible text outside code: an equation did not render
   (the book serves MathJax itself, so this holds offline too), or a page
@@ -65,6 +67,7 @@ THEBE_INIT = ".tag_thebe-init"  # a cell Thebe runs when its kernel is ready
 RUN_TIME_NOTE = ".tag_run-time-note .cell_output"  # a chapter's generated run time and peak memory
 NOT_CHAPTERS = {"notebooks/99_results.html"}  # the results page: a notebook page, not a chapter
 DOWNLOAD = "a.btn-download-source-button"
+MARKDOWN_DOWNLOAD = "a.btn-download-markdown-button"  # tools/markdown_downloads.py
 EDIT = "a.btn-source-edit-button"
 RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$")
 NOT_PROSE = ("script", "style", "noscript", "template", "textarea", "pre", "code", "kbd", "samp",
@@ -227,6 +230,11 @@ def check_page(page: Path, html_dir: Path, dom: str | None = None, edit_base: st
         for launcher, host in LAUNCHERS.items():
             if host not in hrefs:
                 problems.append(Problem(name, "no launch button", f"no {launcher} link ({host})"))
+        markdown = [(page.parent / unquote(urlsplit(a["href"]).path)).resolve()
+                    for a in soup.select(MARKDOWN_DOWNLOAD) if a.get("href")]
+        if not any(file.suffix == ".md" and file.is_file() and file.stat().st_size for file in markdown):
+            problems.append(Problem(name, "no markdown download",
+                                    "no .md download of the notebook (tools/markdown_downloads.py) or no such file"))
         if not soup.select(LIVE_CODE):
             problems.append(Problem(name, "no launch button", "no Live Code (Thebe) button"))
         if name not in NOT_CHAPTERS and not any("Run time:" in note.get_text() for note in soup.select(RUN_TIME_NOTE)):
