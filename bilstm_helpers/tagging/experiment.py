@@ -33,10 +33,14 @@ class TaggingSplits:
     """The three splits and the training vocabularies, encoded once for every run.
 
     Attributes:
-        train, dev, test: (n,) tagged sentences of each split.
-        words, chars: the vocabularies the models read (built on ``train``).
+        train: (n_train,) tagged sentences the models learn from.
+        dev: (n_dev,) tagged sentences that choose the epoch.
+        test: (n_test,) tagged sentences, scored once per run.
+        words: the word vocabulary the models read (built on ``train``).
+        chars: the character vocabulary (built on ``train``).
         known: every training word, for the seen / unseen word scores.
-        dev_batches, test_batches: unshuffled batches of 256 sentences, built here.
+        dev_batches: ``dev`` in unshuffled batches of 256 sentences, built here.
+        test_batches: ``test`` in unshuffled batches of 256 sentences, built here.
     """
 
     train: Sequence[TaggedSentence]
