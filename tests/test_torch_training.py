@@ -141,7 +141,7 @@ def test_saved_weights_load_into_a_fresh_model_and_give_the_same_outputs(monkeyp
     assert path == tmp_path / "weights" / "linear_seed0.pt"
     x = torch.randn(5, 3)
     assert not torch.equal(fresh(x), trained(x))
-    loaded = load_weights(fresh, "linear_seed0.pt", written_by="notebooks/07_imdb_pytorch.ipynb")
+    loaded = load_weights(fresh, "linear_seed0.pt", written_by="notebooks/08_imdb_pytorch.ipynb")
     assert loaded is fresh and not fresh.training
     assert torch.equal(fresh(x), trained(x))
 
@@ -151,8 +151,8 @@ def test_load_weights_names_the_notebook_to_run_first_and_keeps_run_modes_apart(
     monkeypatch.delenv("BILSTM_QUICK", raising=False)
     save_weights(torch.nn.Linear(3, 2), "linear_seed0.pt")
     monkeypatch.setenv("BILSTM_QUICK", "1")  # a quick run never reads the full run's weights
-    with pytest.raises(FileNotFoundError, match="run notebooks/07_imdb_pytorch.ipynb in quick mode"):
-        load_weights(torch.nn.Linear(3, 2), "linear_seed0.pt", written_by="notebooks/07_imdb_pytorch.ipynb")
+    with pytest.raises(FileNotFoundError, match="run notebooks/08_imdb_pytorch.ipynb in quick mode"):
+        load_weights(torch.nn.Linear(3, 2), "linear_seed0.pt", written_by="notebooks/08_imdb_pytorch.ipynb")
 
 
 def test_load_weights_refuses_a_model_of_other_sizes(monkeypatch, tmp_path):
@@ -160,4 +160,4 @@ def test_load_weights_refuses_a_model_of_other_sizes(monkeypatch, tmp_path):
     monkeypatch.delenv("BILSTM_QUICK", raising=False)
     save_weights(torch.nn.Linear(3, 2), "linear_seed0.pt")
     with pytest.raises(RuntimeError, match="size mismatch"):
-        load_weights(torch.nn.Linear(4, 2), "linear_seed0.pt", written_by="chapter 7")
+        load_weights(torch.nn.Linear(4, 2), "linear_seed0.pt", written_by="chapter 8")

@@ -1,4 +1,4 @@
-"""The IMDB case study (chapters 6-9): 50,000 labelled movie reviews.
+"""The IMDB case study (chapters 6-10): 50,000 labelled movie reviews.
 
 - :mod:`~bilstm_helpers.imdb.data`: the loader (a local archive or folder, or a download);
 - :mod:`~bilstm_helpers.imdb.vectorize`: tokens, vocabulary, padded id arrays;

@@ -1,4 +1,4 @@
-"""One seeded run of chapter 10's tagging experiment (PyTorch).
+"""One seeded run of chapter 11's tagging experiment (PyTorch).
 
 :func:`train_tagger` is the procedure every tagger of the chapter goes
 through, so that forward, backward, BiLSTM and BiLSTM-CRF runs differ only in
