@@ -178,6 +178,31 @@ def test_no_progress_bars_or_log_lines_in_stored_streams(path: Path) -> None:
 
 
 
+STRAY_RESULTS = {"True", "False", "None"}
+
+
+def stray_results(cell: nbformat.NotebookNode) -> list[str]:
+    """Bare ``True``/``False``/``None`` shown because a cell ends with a call whose value nobody reads."""
+    return [output["data"]["text/plain"] for output in cell.get("outputs", [])
+            if output.output_type == "execute_result"
+            and output.get("data", {}).get("text/plain", "").strip() in STRAY_RESULTS]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_stray_results(path: Path) -> None:
+    found = [f"code cell {index} shows {value!r}"
+             for index, cell in enumerate(code_cells(read(path))) for value in stray_results(cell)]
+    assert not found, (f"{path.name}: a cell ends with a call whose value is shown as a stray output; "
+                       "end the cell with the print or the plot instead: " + "; ".join(found))
+
+
+@pytest.mark.parametrize(("value", "stray"), [("True", True), ("None", True), ("0.8612", False)])
+def test_stray_result_check(value: str, stray: bool) -> None:
+    output = nbformat.v4.new_output("execute_result", data={"text/plain": value}, execution_count=1)
+    cell = nbformat.v4.new_code_cell("release_memory()", outputs=[output])
+    assert bool(stray_results(cell)) is stray
+
+
 def _cell_with(*streams: tuple[str, str]) -> nbformat.NotebookNode:
     outputs = [nbformat.v4.new_output("stream", name=name, text=text) for name, text in streams]
     return nbformat.v4.new_code_cell("pass", outputs=outputs)
@@ -322,6 +347,15 @@ def test_results_file_and_committed_outputs_from_one_run(name: str) -> None:
     assert rows[path.stem]["seconds"] >= seconds, (
         f"results/notebook_memory.json: {path.stem}'s kernel ran {rows[path.stem]['seconds']} s, less than the "
         f"{seconds:.0f} s that results/{name}.json records up to its writing: different runs")
+
+
+def test_run_record_rows_name_the_notebooks_there_are() -> None:
+    rows = {row["notebook"] for row in load_results(RESULTS).get("notebook_memory", {}).get("notebooks", [])}
+    chapters = {path.stem for path in NOTEBOOKS if path.stem not in cells.SKIP}
+    assert rows == chapters, (
+        f"results/notebook_memory.json has rows for notebooks that are gone {sorted(rows - chapters)} "
+        f"and none for {sorted(chapters - rows)}: after renaming a chapter, drop its old row and execute "
+        "the renamed notebook, so that the results page sums the chapters there are")
 
 
 # The run-record row of a notebook counts from the start of its kernel to its last cell; the
