@@ -60,7 +60,18 @@ BINDER_MEMORY_MB = 2048  # mybinder.org's memory limit per session
 
 def peak_memory_mb() -> float:
     """The peak resident memory of this process so far, in MiB (the figure the
-    run record writes and Binder's limit applies to)."""
+    run record writes and Binder's limit applies to).
+
+    On Linux it reads ``VmHWM`` from ``/proc/self/status``, not
+    ``getrusage``'s ``ru_maxrss``: Linux carries ``ru_maxrss`` across fork and
+    exec, so a kernel started by a large process (a Sphinx build) would report
+    its parent's size as its own peak.
+    """
+    status = Path("/proc/self/status")
+    if sys.platform.startswith("linux") and status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # the line reads "VmHWM:  123456 kB"
     if sys.platform == "win32":
         import psutil
 

@@ -123,3 +123,14 @@ def test_peak_memory_mb_grows_with_a_large_allocation():
     block = np.ones(64 * 2**20 // 8)  # 64 MiB, touched
     assert runtime.peak_memory_mb() >= before and runtime.peak_memory_mb() > 64
     del block
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ru_maxrss is inherited across exec on Linux")
+def test_peak_memory_mb_of_a_child_is_not_its_parents():
+    """A kernel started by a large process (a Sphinx build) must report its own
+    peak: Linux's ru_maxrss carries the parent's size across fork and exec."""
+    block = np.ones(400 * 2**20 // 8)  # 400 MiB, touched, held by this process
+    child = subprocess.run([sys.executable, "-c", "from bilstm_helpers.runtime import peak_memory_mb; "
+                            "print(peak_memory_mb())"], capture_output=True, text=True, check=True)
+    del block
+    assert float(child.stdout) < 200, child.stdout  # a bare interpreter with NumPy: tens of MiB
