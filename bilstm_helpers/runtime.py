@@ -253,6 +253,36 @@ def weights_path(name: str, written_by: str | None = None) -> Path:
     return path
 
 
+def save_predictions(name: str, **arrays: np.ndarray) -> Path:
+    """Save a trained model's predictions next to its weights, so that a later
+    chapter can reuse them instead of running the model again.
+
+    Args:
+        name: a plain file name ending in ``.npz``, e.g. ``"imdb_pytorch_seed0_proba.npz"``.
+        arrays: name -> array, e.g. ``p_val=(reviews,)``, ``p_test=(reviews,)``.
+
+    Returns:
+        the path written, under :func:`weights_path`'s folder.
+    """
+    if not name.endswith(".npz") or not arrays:
+        raise ValueError(f"name must end in .npz and at least one array is needed, got {name!r} "
+                         f"with {sorted(arrays)}; e.g. save_predictions('m_proba.npz', p_test=p).")
+    path = weights_path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path, **arrays)
+    return path
+
+
+def load_predictions(name: str, written_by: str) -> dict[str, np.ndarray]:
+    """The arrays that ``written_by`` saved with :func:`save_predictions`.
+
+    Raises:
+        FileNotFoundError: not saved in this run mode; the message names the notebook to run first.
+    """
+    with np.load(weights_path(name, written_by=written_by)) as saved:
+        return {key: saved[key] for key in saved.files}
+
+
 def _to_builtin(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()

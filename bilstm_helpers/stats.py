@@ -9,7 +9,8 @@ than that says nothing about the set-ups.
 
 Every spread over seeds in the book is :func:`seed_sd` (ddof=1). There are
 two decision rules: a difference of means outside two standard errors
-(:func:`compare_seeds`, then :func:`detectable`, :func:`verdict` or
+(:func:`compare_seeds`, or :func:`compare_to_fixed` against a baseline
+without seed spread, then :func:`detectable`, :func:`verdict` or
 :func:`describe_difference` to say it), and an order that holds seed by seed
 (:func:`ordered_on_every_seed`).
 """
@@ -74,6 +75,27 @@ def compare_seeds(a: Any, b: Any) -> SeedComparison:
         spread_a=float(np.ptp(a)), spread_b=float(np.ptp(b)), difference=float(a.mean() - b.mean()),
         standard_error=math.sqrt(sd_a**2 / len(a) + sd_b**2 / len(b)),
         single_run_sd=math.sqrt(sd_a**2 + sd_b**2))
+
+
+def compare_to_fixed(a: Any, fixed: float) -> SeedComparison:
+    """Compare scores a: (n_a,), one per seed, n_a >= 2, with the one score of
+    a set-up that has no seed spread (a deterministic baseline, e.g. a
+    logistic regression fitted by a deterministic solver).
+
+    The standard error is then that of a's mean alone, ``sd_a / sqrt(n_a)``;
+    ``sd_b`` and ``spread_b`` are 0.
+
+    Raises:
+        ValueError: fewer than two scores in a, or a NaN score.
+    """
+    a = _scores("a", a)
+    if not math.isfinite(fixed):
+        raise ValueError(f"fixed must be a finite score, got {fixed}.")
+    sd_a = float(a.std(ddof=1))
+    return SeedComparison(
+        mean_a=float(a.mean()), mean_b=float(fixed), sd_a=sd_a, sd_b=0.0, spread_a=float(np.ptp(a)),
+        spread_b=0.0, difference=float(a.mean() - fixed), standard_error=sd_a / math.sqrt(len(a)),
+        single_run_sd=sd_a)
 
 
 def seeds_needed(sd_a: float, sd_b: float, standard_error: float) -> int:

@@ -134,3 +134,17 @@ def test_peak_memory_mb_of_a_child_is_not_its_parents():
                             "print(peak_memory_mb())"], capture_output=True, text=True, check=True)
     del block
     assert float(child.stdout) < 200, child.stdout  # a bare interpreter with NumPy: tens of MiB
+
+
+def test_predictions_round_trip_and_name_the_notebook_when_missing(monkeypatch, tmp_path):
+    monkeypatch.setenv("BILSTM_RESULTS_DIR", str(tmp_path))
+    monkeypatch.delenv("BILSTM_QUICK", raising=False)
+    p_test = np.array([0.1, 0.9], dtype=np.float32)
+    path = runtime.save_predictions("m_proba.npz", p_test=p_test)
+    assert path == tmp_path / "weights" / "m_proba.npz"
+    loaded = runtime.load_predictions("m_proba.npz", written_by="notebooks/x.ipynb")
+    assert list(loaded) == ["p_test"] and np.array_equal(loaded["p_test"], p_test)
+    with pytest.raises(FileNotFoundError, match="notebooks/y.ipynb"):
+        runtime.load_predictions("other.npz", written_by="notebooks/y.ipynb")
+    with pytest.raises(ValueError, match=".npz"):
+        runtime.save_predictions("m_proba.npy", p_test=p_test)

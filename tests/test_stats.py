@@ -5,6 +5,7 @@ import pytest
 
 from bilstm_helpers.stats import (
     compare_seeds,
+    compare_to_fixed,
     describe_difference,
     detectable,
     ordered_on_every_seed,
@@ -22,6 +23,18 @@ def test_compare_seeds_by_hand():
     assert c.spread_a == pytest.approx(0.04) and c.spread_b == pytest.approx(0.02)
     assert c.standard_error == pytest.approx(math.sqrt(0.02**2 / 3 + 2e-4 / 2))
     assert c.single_run_sd == pytest.approx(math.sqrt(0.02**2 + 2e-4))
+
+
+def test_compare_to_fixed_uses_the_standard_error_of_the_seeded_mean_alone():
+    c = compare_to_fixed([0.80, 0.82, 0.84], 0.85)
+    assert c.difference == pytest.approx(-0.03) and c.mean_b == 0.85
+    assert c.sd_b == 0.0 and c.spread_b == 0.0 and c.sd_a == pytest.approx(0.02)
+    assert c.standard_error == pytest.approx(0.02 / math.sqrt(3))
+    assert detectable(c)  # 0.03 > 2 * 0.0115
+    with pytest.raises(ValueError, match="at least 2 scores"):
+        compare_to_fixed([0.8], 0.85)
+    with pytest.raises(ValueError, match="finite"):
+        compare_to_fixed([0.8, 0.9], float("nan"))
 
 
 def test_compare_seeds_sign_follows_the_order():
