@@ -41,8 +41,9 @@ def accuracy_by_length(probabilities: Sequence[np.ndarray], labels: np.ndarray, 
             last group also takes the longest review).
 
     Returns:
-        {"bins_words": ["6-118", ...], "edges_words": edges, "accuracy": (seeds,
-        groups) as nested lists, "mean", "min", "max": (groups,) over the seeds}.
+        {"bins_words": ["6-118", ...], "edges_words": edges, "mean", "min",
+        "max": (groups,) lists, each seed's accuracy per group summarised over
+        the seeds}.
 
     Raises:
         ValueError: arrays of different lengths, edges that do not increase,
@@ -65,7 +66,7 @@ def accuracy_by_length(probabilities: Sequence[np.ndarray], labels: np.ndarray, 
     by_seed = np.array([[accuracy(p[group == g], labels[group == g]) for g in range(n_groups)]
                         for p in probabilities])  # (seeds, groups)
     return {"bins_words": [f"{int(edges[g])}-{int(edges[g + 1])}" for g in range(n_groups)],
-            "edges_words": edges.tolist(), "accuracy": by_seed.tolist(), "mean": by_seed.mean(0).tolist(),
+            "edges_words": edges.tolist(), "mean": by_seed.mean(0).tolist(),
             "min": by_seed.min(0).tolist(), "max": by_seed.max(0).tolist()}
 
 
