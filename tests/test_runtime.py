@@ -125,7 +125,7 @@ def test_peak_memory_mb_grows_with_a_large_allocation():
     del block
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ru_maxrss is inherited across exec on Linux")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="peak_memory_mb reads VmHWM on Linux only")
 def test_peak_memory_mb_of_a_child_is_not_its_parents():
     """A kernel started by a large process (a Sphinx build) must report its own
     peak: Linux's ru_maxrss carries the parent's size across fork and exec."""
