@@ -180,10 +180,20 @@ def release_memory() -> bool:
     operating system, so that the next model's training starts from a lower
     resident size and the notebook's peak memory stays under Binder's limit.
 
+    When TensorFlow is loaded (this function never imports it), it first drops
+    the gradient registrations with which TensorFlow keeps the traced training
+    steps of dropped Keras models alive
+    (:func:`bilstm_helpers.keras.memory.forget_finished_traces`). Call it
+    between experiments, not inside a traced function.
+
     Returns:
         trimmed: True when glibc's ``malloc_trim`` was available (Linux) and
         ran; elsewhere only the garbage collection runs.
     """
+    if "tensorflow" in sys.modules:
+        from bilstm_helpers.keras.memory import forget_finished_traces
+
+        forget_finished_traces()
     gc.collect()
     if not sys.platform.startswith("linux"):
         return False

@@ -72,8 +72,10 @@ def s4_model(kind: str = "bidirectional", merge_mode: str | None = "concat", hid
         hidden_size: units of each LSTM direction (20 in the tutorial).
         input_size: features per step (1 for the cumulative-sum problem).
         learning_rate: of Adam (Keras's default 1e-3, as in the tutorial).
-        jit_compile: passed to ``model.compile`` (True: XLA, several times
-            faster per step on a CPU for these small models, slower to start).
+        jit_compile: passed to ``model.compile``. True (XLA) trains these
+            small models about as fast on a CPU, but every compiled model
+            keeps tens of MB after it is dropped, so the book leaves it off
+            (``benchmarks/bench_keras_memory.py`` measures both).
 
     Returns:
         A functional ``keras.Model``: x (batch, time, input_size) ->
@@ -153,7 +155,7 @@ def reset_for_seed(model: Any, seed: int, **s4_settings: Any) -> Any:
 def train_s4_runs(kind: str, seeds: list[int], merge_mode: str | None = "concat", epochs: int = 40,
                   steps_per_epoch: int = 8, batch_size: int = 32, length: int = 10,
                   hidden_size: int = 20, learning_rate: float = 1e-2,
-                  test_sequences: int = 1000, jit_compile: bool | str = True) -> S4Runs:
+                  test_sequences: int = 1000, jit_compile: bool | str = False) -> S4Runs:
     """Train :func:`~bilstm_helpers.keras.models.s4_model` once per seed on fresh
     synthetic cumulative-sum sequences.
 
