@@ -72,10 +72,10 @@ def s4_model(kind: str = "bidirectional", merge_mode: str | None = "concat", hid
         hidden_size: units of each LSTM direction (20 in the tutorial).
         input_size: features per step (1 for the cumulative-sum problem).
         learning_rate: of Adam (Keras's default 1e-3, as in the tutorial).
-        jit_compile: passed to ``model.compile``. True (XLA) trains these
-            small models about as fast on a CPU, but every compiled model
-            keeps tens of MB after it is dropped, so the book leaves it off
-            (``benchmarks/bench_keras_memory.py`` measures both).
+        jit_compile: passed to ``model.compile``. True (XLA) does not train
+            these small models faster on a CPU, and every compiled model keeps
+            tens of MB after it is dropped, so the book leaves it off
+            (``benchmarks/bench_keras_memory.py`` measures time and memory).
 
     Returns:
         A functional ``keras.Model``: x (batch, time, input_size) ->
