@@ -27,9 +27,14 @@ from tensorflow.python.framework import ops
 PREFIX = "CustomGradient-"
 
 
+def _registry() -> dict | None:
+    """TensorFlow's gradient registry (op type -> entry), or None if a release moved it."""
+    return getattr(getattr(ops, "gradient_registry", None), "_registry", None)
+
+
 def custom_gradient_names() -> list[str]:
     """Names of the ``tf.custom_gradient`` registrations TensorFlow holds now."""
-    registry = getattr(getattr(ops, "gradient_registry", None), "_registry", None)
+    registry = _registry()
     return [] if registry is None else [name for name in registry if name.startswith(PREFIX)]
 
 
@@ -45,7 +50,7 @@ def forget_finished_traces() -> int:
     Returns:
         removed: the number of registrations dropped.
     """
-    registry = getattr(getattr(ops, "gradient_registry", None), "_registry", None)
+    registry = _registry()
     if registry is None:
         return 0
     names = custom_gradient_names()
