@@ -4,7 +4,14 @@ import numpy as np
 import pytest
 import torch
 
-from bilstm_helpers.imdb.torch_models import IMDBBiLSTM, TextBatches, keras_like_init, masked_max_over_time
+from bilstm_helpers.imdb.torch_models import (
+    IMDBBiLSTM,
+    TextBatches,
+    keras_like_init,
+    masked_max_over_time,
+    predict_whole_reviews,
+)
+from bilstm_helpers.imdb.vectorize import build_vocabulary
 from bilstm_helpers.torch.training import predict_proba
 
 
@@ -125,3 +132,23 @@ def test_the_classifier_is_a_module_level_class_that_pickles():
     copy = pickle.loads(pickle.dumps(model))
     ids, lengths = torch.tensor([[3, 4, 5]]), torch.tensor([3])
     torch.testing.assert_close(copy.eval()(ids, lengths), model.eval()(ids, lengths))
+
+
+def test_predict_whole_reviews_reads_every_word_in_the_texts_order_within_the_budget():
+    torch.manual_seed(0)
+    texts = ["good " * 7 + "bad", "fine", "bad film " * 20, "good film", "bad " * 3 + "good " * 9]
+    vocabulary = build_vocabulary(texts, num_words=6)
+    model = IMDBBiLSTM(vocabulary.num_words, 8, 4).eval()
+    shapes = []
+    model.register_forward_pre_hook(lambda module, inputs: shapes.append(tuple(inputs[0].shape)))
+    proba = predict_whole_reviews(model, texts, vocabulary, tokens_per_batch=24)
+    assert proba.shape == (5,)
+    assert max(rows * time for rows, time in shapes if rows > 1) <= 24  # the 40-word text goes alone
+    assert sum(rows for rows, _ in shapes) == 5
+    for text, p in zip(texts, proba):  # each text alone, every word read: the same probability
+        ids = torch.as_tensor(vocabulary.encode(text), dtype=torch.int64)[None, :]
+        with torch.no_grad():
+            alone = torch.sigmoid(model(ids, torch.tensor([ids.shape[1]])))
+        assert abs(float(alone) - float(p)) < 1e-6
+    with pytest.raises(ValueError, match="text 1 has no word"):
+        predict_whole_reviews(model, ["good", "!!!"], vocabulary)

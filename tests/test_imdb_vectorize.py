@@ -11,6 +11,7 @@ from bilstm_helpers.imdb.vectorize import (
     bag_of_ids,
     build_vocabulary,
     clean_text,
+    length_budget_batches,
     pad,
     tokenize,
     train_validation_split,
@@ -98,3 +99,20 @@ def test_bag_of_ids_marks_presence_without_padding() -> None:
         bag_of_ids(np.array([[5]]), 5)
     with pytest.raises(ValueError, match="shape"):
         bag_of_ids(np.array([1, 2]), 5)
+
+
+def test_length_budget_batches_cover_every_row_once_within_the_budget() -> None:
+    lengths = np.array([5, 1, 30, 2, 9, 9, 4, 12])
+    batches = length_budget_batches(lengths, tokens_per_batch=20)
+    assert sorted(np.concatenate(batches).tolist()) == list(range(len(lengths)))
+    for rows in batches:
+        assert np.all(np.diff(lengths[rows]) >= 0)  # sorted by length
+        assert len(rows) == 1 or len(rows) * lengths[rows].max() <= 20
+    assert [lengths[rows].tolist() for rows in batches] == [[1, 2, 4, 5], [9, 9], [12], [30]]
+
+
+def test_length_budget_batches_reject_bad_input() -> None:
+    with pytest.raises(ValueError, match="tokens_per_batch"):
+        length_budget_batches(np.array([3, 4]), tokens_per_batch=0)
+    with pytest.raises(ValueError, match="one length per row"):
+        length_budget_batches(np.ones((2, 2)), tokens_per_batch=10)

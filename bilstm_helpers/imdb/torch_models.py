@@ -9,18 +9,22 @@ steps of each review -> dropout -> ``Linear(2H, 1)``. It takes post-padded ids
 with their lengths, so no direction ever reads padding and the padding never
 enters the maximum. Its weights start as Keras's do (see
 :func:`~bilstm_helpers.imdb.torch_models.keras_like_init`), so that the two frameworks
-train the same model. Predictions: :func:`bilstm_helpers.torch.training.predict_proba`.
+train the same model. Predictions: :func:`bilstm_helpers.torch.training.predict_proba`,
+or :func:`~bilstm_helpers.imdb.torch_models.predict_whole_reviews` for every word of
+reviews of any length.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import torch
 from torch import nn
 
+from bilstm_helpers.imdb.vectorize import Vocabulary, length_budget_batches, pad
 from bilstm_helpers.torch.ragged import ragged_bilstm
+from bilstm_helpers.torch.training import predict_proba
 
 Tensor = torch.Tensor
 
@@ -153,3 +157,37 @@ class TextBatches:
             yield (torch.as_tensor(self.x[rows, :lengths.max()], dtype=torch.int64),
                    torch.as_tensor(lengths, dtype=torch.int64),
                    torch.as_tensor(self.labels[rows], dtype=torch.float32))
+
+
+def predict_whole_reviews(model: nn.Module, texts: Sequence[str], vocabulary: Vocabulary,
+                          tokens_per_batch: int = 256 * 400) -> np.ndarray:
+    """Probability of a positive review, the model reading every word of each text.
+
+    A model trained on the last ``maxlen`` words can still read whole reviews,
+    because it takes exact ragged batches. The texts are encoded, sorted by
+    length and batched by :func:`~bilstm_helpers.imdb.vectorize.length_budget_batches`,
+    so that no batch holds more than ``tokens_per_batch`` padded positions:
+    the long tail of reviews (some over 2,000 words) costs time, not memory.
+
+    Args:
+        model: called as ``model(ids, lengths)`` on post-padded ids, giving
+            logits (batch,), e.g. :class:`IMDBBiLSTM`.
+        texts: n raw reviews, each with at least one word.
+        vocabulary: the one the model was trained with.
+        tokens_per_batch: the most padded positions (rows x longest length) per batch.
+
+    Returns:
+        (n,) float32 probabilities, in the order of ``texts``.
+    """
+    encoded = [vocabulary.encode(text) for text in texts]
+    lengths = np.array([len(ids) for ids in encoded], dtype=np.int64)
+    if len(lengths) and lengths.min() < 1:
+        empty = int(np.argmin(lengths))
+        raise ValueError(f"text {empty} has no word the tokenizer keeps ({texts[empty][:40]!r}); "
+                         "drop empty texts before predicting.")
+    proba = np.empty(len(texts), dtype=np.float32)
+    for rows in length_budget_batches(lengths, tokens_per_batch):
+        x, batch_lengths = pad([encoded[row] for row in rows], int(lengths[rows].max()),
+                               padding="post", truncating="post")
+        proba[rows] = predict_proba(model, TextBatches(x, batch_lengths, np.zeros(len(rows)), len(rows)))
+    return proba

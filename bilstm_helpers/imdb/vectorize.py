@@ -193,3 +193,38 @@ def bag_of_ids(x: np.ndarray, num_words: int):
     bag.data[bag.indices == PAD_ID] = 0.0
     bag.eliminate_zeros()
     return bag
+
+
+def length_budget_batches(lengths: np.ndarray, tokens_per_batch: int) -> list[np.ndarray]:
+    """Rows grouped by length into batches of bounded size, for reading whole texts.
+
+    The rows are sorted by length (stable) and cut into consecutive batches
+    whose padded size, rows x longest length in the batch, stays within
+    ``tokens_per_batch``. So memory does not grow with the longest text: a
+    batch of long reviews simply holds fewer rows. A single row longer than
+    the budget gets a batch of its own.
+
+    Args:
+        lengths: (n,) int, the number of ids in each row.
+        tokens_per_batch: the most padded positions per batch, e.g. 256 * 400.
+
+    Returns:
+        batches: arrays of row indices, each sorted by length; together they
+            hold 0..n-1 once each.
+    """
+    lengths = np.asarray(lengths)
+    if lengths.ndim != 1:
+        raise ValueError(f"lengths must be (n,), got shape {lengths.shape}; pass one length per row.")
+    if tokens_per_batch < 1:
+        raise ValueError(f"tokens_per_batch must be >= 1, got {tokens_per_batch}; e.g. 256 * 400.")
+    batches: list[np.ndarray] = []
+    order = np.argsort(lengths, kind="stable")
+    start = 0
+    for end in range(1, len(order) + 1):
+        # rows start..end-1 are sorted, so the last one is the longest
+        if end - start > 1 and (end - start) * max(int(lengths[order[end - 1]]), 1) > tokens_per_batch:
+            batches.append(order[start:end - 1])
+            start = end - 1
+    if start < len(order):
+        batches.append(order[start:])
+    return batches
