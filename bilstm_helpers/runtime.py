@@ -20,6 +20,11 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; notebooks there run one at a time
+    fcntl = None
+
 T = TypeVar("T")
 
 
@@ -103,13 +108,19 @@ def record_notebook_run(notebook: str) -> dict[str, Any]:
     row["under_binder_limit"] = row["peak_memory_mb"] < BINDER_MEMORY_MB
     folder = results_dir() / "quick" if quick_mode() else results_dir()
     path = folder / "notebook_memory.json"
-    rows = json.loads(path.read_text())["notebooks"] if path.exists() else []
-    rows = sorted([r for r in rows if r["notebook"] != notebook] + [row], key=lambda r: r["notebook"])
-    write_results("notebook_memory", {
-        "binder_limit_mb": BINDER_MEMORY_MB, "cpu_count": os.cpu_count(),
-        "measured": "peak resident memory of each notebook's kernel and its run time, "
-                    "recorded by the notebook's last cell",
-        "notebooks": rows})
+    folder.mkdir(parents=True, exist_ok=True)
+    # Notebooks that run side by side (tools/execute_notebooks.py --jobs 2) may
+    # finish together: one writer at a time, so that no row is lost.
+    with open(folder / ".notebook_memory.lock", "w") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        rows = json.loads(path.read_text())["notebooks"] if path.exists() else []
+        rows = sorted([r for r in rows if r["notebook"] != notebook] + [row], key=lambda r: r["notebook"])
+        write_results("notebook_memory", {
+            "binder_limit_mb": BINDER_MEMORY_MB, "cpu_count": os.cpu_count(),
+            "measured": "peak resident memory of each notebook's kernel and its run time, "
+                        "recorded by the notebook's last cell",
+            "notebooks": rows})
     return row
 
 
@@ -213,7 +224,9 @@ def write_results(name: str, values: dict[str, Any]) -> Path:
     path = folder / f"{name}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     record = {"name": name, "quick_mode": quick_mode(), **values}
-    path.write_text(json.dumps(record, indent=2, default=_to_builtin) + "\n")
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_text(json.dumps(record, indent=2, default=_to_builtin) + "\n")
+    partial.replace(path)  # atomic: a reader never sees a half-written file
     return path
 
 

@@ -1,4 +1,6 @@
 import json
+import multiprocessing
+import os
 import subprocess
 import sys
 
@@ -148,3 +150,22 @@ def test_predictions_round_trip_and_name_the_notebook_when_missing(monkeypatch, 
         runtime.load_predictions("other.npz", written_by="notebooks/y.ipynb")
     with pytest.raises(ValueError, match=".npz"):
         runtime.save_predictions("m_proba.npy", p_test=p_test)
+
+
+def _record_many(results: str, prefix: str, count: int) -> None:
+    os.environ["BILSTM_RESULTS_DIR"], os.environ["BILSTM_QUICK"] = results, "0"
+    for i in range(count):
+        runtime.record_notebook_run(f"{prefix}{i:02d}")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the lock is fcntl's; notebooks run one at a time there")
+def test_notebooks_recording_side_by_side_lose_no_row(tmp_path):
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_record_many, args=(str(tmp_path), prefix, 25)) for prefix in "ab"]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+        assert worker.exitcode == 0
+    rows = json.loads((tmp_path / "notebook_memory.json").read_text())["notebooks"]
+    assert [row["notebook"] for row in rows] == [f"{p}{i:02d}" for p in "ab" for i in range(25)]
