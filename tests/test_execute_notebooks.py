@@ -73,3 +73,13 @@ def test_the_book_build_renders_the_executed_notebooks_without_running_them_agai
     assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-2000:]
     assert build.stdout.count("Using cached notebook") == 2
     assert "Executing notebook" not in build.stdout + build.stderr
+
+
+def test_a_notebook_the_build_always_runs_is_left_to_the_build(tmp_path, capsys) -> None:
+    _book(tmp_path)
+    forced = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("raise RuntimeError('ran twice')")])
+    forced.metadata["mystnb"] = {"execution_mode": "force"}
+    nbformat.write(forced, tmp_path / "notebooks" / "results.ipynb")
+    (tmp_path / "_toc.yml").write_text((tmp_path / "_toc.yml").read_text() + "  - file: notebooks/results\n")
+    assert execute_notebooks.main(["--root", str(tmp_path)]) == 0
+    assert "left to the build (mystnb execution_mode 'force'): notebooks/results.ipynb" in capsys.readouterr().out

@@ -8,12 +8,16 @@ finds every notebook there and renders it without running it again.
 
 What this adds is order and company. A chapter that reads what another one
 wrote (``written_by="notebooks/<name>.ipynb"`` in its code, e.g. chapter 10
-reads chapter 8's saved models) starts only after that one has finished; the
-results page runs last. With ``--jobs 2`` two independent chapters run at a
-time, each kernel limited to ``--threads`` CPU threads (default: the cores
-divided by the jobs) so that they do not fight over the cores. The run times
-that such a run records in ``results/notebook_memory.json`` are then times
-with a neighbour; ``--jobs 1`` (the default) gives the figures the README shows.
+reads chapter 8's saved models) starts only after that one has finished. The
+results page is left to the build: its metadata (``mystnb: execution_mode:
+force``) makes myst-nb run it in every build, after every other page.
+
+With ``--jobs 2`` two independent chapters run at a time, each kernel limited
+to ``--threads`` CPU threads (default: the cores divided by the jobs) so that
+they do not fight over the cores. The run times and peaks that such a run
+records in ``results/notebook_memory.json`` are those of a kernel with one
+thread and a neighbour, not what a reader sees; ``--jobs 1`` (the default,
+default threads) gives the figures the README shows.
 
 Usage::
 
@@ -115,10 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"not notebooks of _toc.yml: {unknown}; give paths such as notebooks/01_lstm_gates.ipynb")
     needs = dependencies(wanted, root)
-    todo = [p for p in wanted if not _cached(cache, root / p)]
-    if todo and RESULTS_PAGE in wanted and RESULTS_PAGE not in todo:
-        todo.append(RESULTS_PAGE)  # the results page shows this run's figures, so it runs again
-    for path in sorted(set(wanted) - set(todo)):
+    forced = [p for p in wanted if _forced(root / p)]
+    for path in forced:  # the build runs it every time, after every other page (the results page)
+        print(f"left to the build (mystnb execution_mode 'force'): {path}")
+    todo = [p for p in wanted if p not in forced and not _cached(cache, root / p)]
+    for path in sorted(set(wanted) - set(todo) - set(forced)):
         print(f"cached already: {path}")
     needs = {p: needs[p] & set(todo) for p in todo}
 
@@ -156,6 +161,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"all executed in {time.perf_counter() - start:.0f} s")
     return 0
+
+
+def _forced(path: Path) -> bool:
+    """Whether the notebook's metadata makes myst-nb execute it in every build."""
+    metadata = nbformat.read(path, as_version=4).metadata
+    return metadata.get("mystnb", {}).get("execution_mode") == "force"
 
 
 def _cached(cache: object, path: Path) -> bool:
