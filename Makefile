@@ -28,7 +28,8 @@ test: install
 # tools/execute_notebooks.py first runs every notebook whose code is not in
 # Jupyter Book's cache yet (chapters that read another's files after it),
 # BOOK_JOBS at a time; the build then renders them from the cache and runs the
-# results page itself (its metadata forces that), after every other page. BOOK_JOBS=1 gives the run times the README shows; CI uses 2.
+# results page itself (its metadata forces that), after every other page.
+# BOOK_JOBS=1 gives the run times the README shows; CI uses 2.
 # The results page reads results/*.json: touching it makes Sphinx re-read it.
 BOOK_JOBS ?= 1
 book: install

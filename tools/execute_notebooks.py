@@ -41,7 +41,6 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = Path("_build") / ".jupyter_cache"  # myst-nb's default: <build folder>/.jupyter_cache
-RESULTS_PAGE = "notebooks/99_results.ipynb"
 READS = re.compile(r"""written_by\s*=\s*["'](notebooks/[\w.-]+\.ipynb)["']""")
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
                     "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
@@ -62,23 +61,20 @@ def book_notebooks(root: Path = ROOT) -> list[str]:
 
 
 def dependencies(notebooks: list[str], root: Path = ROOT) -> dict[str, set[str]]:
-    """notebook -> the notebooks among ``notebooks`` whose files its code reads
-    (``written_by=...``); the results page depends on every other notebook."""
+    """notebook -> the notebooks among ``notebooks`` whose files its code reads (``written_by=...``)."""
     needs = {}
     for path in notebooks:
         code = "\n".join(cell.source for cell in nbformat.read(root / path, as_version=4).cells
                          if cell.cell_type == "code")
         needs[path] = {found for found in READS.findall(code) if found in notebooks and found != path}
-    if RESULTS_PAGE in needs:
-        needs[RESULTS_PAGE] = set(notebooks) - {RESULTS_PAGE}
     return needs
 
 
-def recorded_seconds(path: str, root: Path = ROOT) -> float:
-    """The notebook's last recorded full run time (for the order: longest chains first)."""
+def recorded_seconds(root: Path = ROOT) -> dict[str, float]:
+    """notebook path -> its last recorded full run time (for the order: longest chains first)."""
     record = root / "results" / "notebook_memory.json"
     rows = json.loads(record.read_text())["notebooks"] if record.exists() else []
-    return next((row["seconds"] for row in rows if row["notebook"] == Path(path).stem), 60.0)
+    return {f"notebooks/{row['notebook']}.ipynb": row["seconds"] for row in rows}
 
 
 def execute(path: Path, timeout: int, threads: int | None) -> tuple[str, float, str | None]:
@@ -127,8 +123,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cached already: {path}")
     needs = {p: needs[p] & set(todo) for p in todo}
 
+    recorded = recorded_seconds(root)
+
     def chain(path: str) -> float:  # this notebook's time plus its longest chain of dependants
-        return recorded_seconds(path, root) + max((chain(q) for q in todo if path in needs[q]), default=0.0)
+        return recorded.get(path, 60.0) + max((chain(q) for q in todo if path in needs[q]), default=0.0)
 
     print(f"executing {len(todo)} notebooks, {args.jobs} at a time"
           + (f", {threads} CPU thread(s) per kernel" if threads else ""), flush=True)

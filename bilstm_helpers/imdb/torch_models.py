@@ -167,7 +167,7 @@ def predict_whole_reviews(model: nn.Module, texts: Sequence[str], vocabulary: Vo
     because it takes exact ragged batches. The texts are encoded, sorted by
     length and batched by :func:`~bilstm_helpers.imdb.vectorize.length_budget_batches`,
     so that no batch holds more than ``tokens_per_batch`` padded positions:
-    the long tail of reviews (some over 2,000 words) costs time, not memory.
+    the long tail of long reviews costs time, not memory.
 
     Args:
         model: called as ``model(ids, lengths)`` on post-padded ids, giving
