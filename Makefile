@@ -29,7 +29,7 @@ test: install
 # Jupyter Book's cache yet (chapters that read another's files after it),
 # BOOK_JOBS at a time; the build then renders them from the cache and runs the
 # results page itself (its metadata forces that), after every other page.
-# BOOK_JOBS=1 gives the run times the README shows; CI uses 2.
+# BOOK_JOBS=1 (CI's) gives the run times the README shows.
 # The results page reads results/*.json: touching it makes Sphinx re-read it.
 BOOK_JOBS ?= 1
 book: install

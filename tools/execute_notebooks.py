@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     from jupyter_cache.base import CacheBundleIn
 
     config = yaml.safe_load((root / "_config.yml").read_text())
-    timeout = int(config.get("execute", {}).get("timeout", 1200))
+    timeout = int(config.get("execute", {}).get("timeout", 1800))
     cache = get_cache(str(root / CACHE))
     every = book_notebooks(root)
     wanted = [str(Path(p)) for p in args.notebooks] or every
