@@ -9,9 +9,9 @@ pytest.importorskip("torch")
 from bilstm_helpers.torch import memory  # noqa: E402
 from bilstm_helpers.torch.memory import keep_freed_memory  # noqa: E402
 
-# Two training steps of a BiLSTM on a batch of 128 x 400 steps (its gates are
-# 26 MB per direction, above glibc's largest mmap threshold, 32 MB, together
-# with their gradients), then the minor page faults of five more steps.
+# Two training steps of a BiLSTM on a batch of 128 x 400 steps (tensors of tens
+# of MB: one direction's gates alone are 26 MB), then the minor page faults of
+# five more steps.
 CHILD = """
 import json, resource, sys, torch
 from bilstm_helpers.torch.memory import keep_freed_memory
