@@ -6,13 +6,12 @@ and ``predict`` through a tf.data pipeline it builds itself (its
 batches, a parallel ``map`` that gathers each batch's rows, and a
 ``prefetch``, the last two sized by ``tf.data.AUTOTUNE``. Autotuning gives
 every iterator of that pipeline a background thread that measures the
-pipeline and tunes those sizes while the model trains. On a machine with 2
-CPU cores that thread costs twice: it competes with the training step for
-the cores, and when ``fit`` returns, deleting the iterator waits for it while
+pipeline and tunes those sizes while the model trains, beside the training
+step. When ``fit`` returns, deleting the iterator waits for that thread while
 the CPU idles (a native stack taken during such a wait shows the iterator's
 destructor waiting on one of tf.data's threads).
-``benchmarks/bench_keras_input_pipeline.py`` measures both: the time per
-batch and the wait after ``fit``, with and without.
+``benchmarks/bench_keras_input_pipeline.py`` measures the wait after ``fit``
+and the time per batch, with and without.
 
 :func:`turn_off_input_autotuning` sets ``tf.data.Options().autotune.enabled
 = False`` on every pipeline Keras builds from arrays from the call on. The
