@@ -140,14 +140,34 @@ def test_truncated_archive_is_reported(tmp_path: Path) -> None:
         load_imdb(cut, per_class=PER_CLASS)
 
 
-def test_corrupt_archive_is_reported(tmp_path: Path) -> None:
-    data = bytearray(make_archive(tmp_path).read_bytes())
-    for i in range(len(data) // 3, len(data) // 3 + 40):
-        data[i] ^= 0xFF
-    bad = tmp_path / "bad.tar.gz"
-    bad.write_bytes(bytes(data))
-    with pytest.raises(ImdbDataError, match="corrupt or truncated"):
-        load_imdb(bad, per_class=PER_CLASS)
+@pytest.mark.parametrize("width", [1, 40])
+def test_corrupt_archive_is_reported_wherever_it_is_damaged(tmp_path: Path, width: int) -> None:
+    # Without the count check (per_class=None), only the reader can notice. A flipped
+    # byte may leave the deflate stream readable and end the tar early at a garbled
+    # header (a CI run loaded 0 reviews that way), or garble a review's text.
+    data = make_archive(tmp_path).read_bytes()
+    assert data[3] & 0x08  # FNAME: the gzip header ends with a 0-terminated file name
+    body = range(data.index(0, 10) + 1, len(data) - 8, 7)  # the deflate stream, before the CRC
+    loaded = []
+    for start in body:
+        damaged = bytearray(data)
+        for i in range(start, min(start + width, len(data) - 8)):
+            damaged[i] ^= 0xFF
+        bad = tmp_path / "bad.tar.gz"
+        bad.write_bytes(bytes(damaged))
+        try:
+            load_imdb(bad, per_class=None)
+            loaded.append(start)
+        except ImdbDataError as error:
+            assert "corrupt or truncated" in str(error)
+    assert loaded == [], f"damage at these offsets went unnoticed: {loaded}"
+
+
+def test_review_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path / "f")
+    (folder / "train" / "pos" / "0_9.txt").write_bytes(b"caf\xe9")
+    with pytest.raises(ImdbDataError, match="0_9.txt is not UTF-8 text"):
+        load_imdb(folder, per_class=PER_CLASS)
 
 
 def test_not_an_archive_is_reported(tmp_path: Path) -> None:

@@ -15,8 +15,9 @@ Where :func:`~bilstm_helpers.imdb.data.load_imdb` looks, in this order:
 Archives are read member by member straight from the ``.tar.gz``; nothing is
 extracted to disk. Only ``{train,test}/{pos,neg}/<id>_<rating>.txt`` is read
 (the unlabelled reviews and the bag-of-words files are skipped). The whole
-archive is read and the counts are checked before anything is returned, so a
-corrupt or truncated archive raises :class:`~bilstm_helpers.imdb.data.ImdbDataError`
+archive is read to the end of its gzip stream, whose CRC-32 is checked, and the
+counts are checked before anything is returned, so a corrupt or truncated
+archive raises :class:`~bilstm_helpers.imdb.data.ImdbDataError`
 instead of giving part of the data.
 """
 
@@ -178,12 +179,15 @@ def _add(splits: dict, name: str, text: bytes) -> None:
 
 
 def _read_archive(archive: Path, splits: dict) -> None:
+    # tarfile ends the archive at the first unreadable header after the first member,
+    # and stops reading at the end-of-archive blocks. With ignore_zeros it reads on to
+    # the end of the gzip stream, whose CRC then catches corruption anywhere in it.
     try:
-        with tarfile.open(archive, "r:gz") as tar:
+        with tarfile.open(archive, "r:gz", ignore_zeros=True) as tar:
             for member in tar:
                 if member.isfile() and _REVIEW.search(member.name):
                     _add(splits, member.name, tar.extractfile(member).read())
-    except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
+    except (tarfile.TarError, EOFError, zlib.error, OSError, UnicodeDecodeError) as error:
         raise ImdbDataError(
             f"{archive} is corrupt or truncated ({type(error).__name__}: {error}); nothing was "
             f"loaded. Delete it and download it again from {IMDB_URL}.") from error
@@ -194,7 +198,12 @@ def _read_folder(folder: Path, splits: dict) -> None:
     for split in ("train", "test"):
         for label in ("neg", "pos"):
             for file in (root / split / label).glob("*.txt"):
-                _add(splits, f"{split}/{label}/{file.name}", file.read_bytes())
+                try:
+                    _add(splits, f"{split}/{label}/{file.name}", file.read_bytes())
+                except UnicodeDecodeError as error:
+                    raise ImdbDataError(
+                        f"{file} is not UTF-8 text ({error}); the copy is damaged: replace "
+                        f"the folder with the archive from {IMDB_URL}.") from error
 
 
 def _to_split(rows: dict) -> ImdbSplit:
