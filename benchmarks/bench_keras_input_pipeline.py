@@ -11,7 +11,8 @@ fit a callback notes when the last batch and on_train_end happen, so the wall
 time splits into the training batches and the wait after on_train_end, when
 fit deletes its tf.data iterators. The two set-ups alternate over --repeats
 processes each; the ratio is the median over repeats of (time with / time
-without).
+without), printed with its range (bilstm_helpers.benchmarking pairs the
+repeats): the wait varies widely from run to run.
 
 Prints a table, then as its last line a JSON object with time_ratio and
 batch_time_ratio, also written to results/bench_keras_input_pipeline.json.
@@ -25,8 +26,6 @@ import argparse
 import hashlib
 import json
 import os
-import subprocess
-import sys
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -34,6 +33,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
+from bilstm_helpers.benchmarking import median_of, ratio_summary, run_in_processes  # noqa: E402
 from bilstm_helpers.imdb.keras_models import build_text_classifier  # noqa: E402
 from bilstm_helpers.keras.input_pipeline import turn_off_input_autotuning  # noqa: E402
 from bilstm_helpers.runtime import write_results  # noqa: E402
@@ -97,18 +97,9 @@ def main() -> None:
         print(json.dumps(one_run(args.fits, args.batches, args.child == "off")))
         return
 
-    runs: dict[str, list[dict]] = {"default": [], "off": []}
-    for _ in range(args.repeats):
-        for setup in ("default", "off"):  # alternate, so that load hits both alike
-            out = subprocess.run([sys.executable, __file__, "--child", setup, "--fits", str(args.fits),
-                                  "--batches", str(args.batches)], check=True, capture_output=True, text=True).stdout
-            runs[setup].append(json.loads(out.strip().splitlines()[-1]))
-
-    def median(setup: str, key: str) -> float:
-        return float(np.median([run[key] for run in runs[setup]]))
-
-    def ratio(key: str) -> float:
-        return float(np.median([o[key] / d[key] for o, d in zip(runs["off"], runs["default"])]))
+    runs = run_in_processes(__file__, ("default", "off"), args.repeats,
+                            ["--fits", args.fits, "--batches", args.batches])
+    time_ratio, batch_ratio = (ratio_summary(runs, key, "off", "default") for key in ("wall_s", "batch_s"))
 
     keys = ("wall_s", "batch_s", "after_train_end_s", "longest_after_train_end_s", "predict_s")
     result = {
@@ -117,8 +108,10 @@ def main() -> None:
         "fits": args.fits, "batches_per_fit": args.batches, "validation_rows": VALIDATION,
         "repeats": args.repeats, "applied": all(run["applied"] for run in runs["off"]),
         "same_weights": len({run["weights_sha256"] for setup in runs for run in runs[setup]}) == 1,
-        **{f"{setup}_{key}": median(setup, key) for setup in runs for key in keys},
-        "time_ratio": ratio("wall_s"), "batch_time_ratio": ratio("batch_s"),
+        **{f"{setup}_{key}": median_of(runs, setup, key) for setup in runs for key in keys},
+        "time_ratio": time_ratio["median"], "time_ratio_range": [time_ratio["min"], time_ratio["max"]],
+        "batch_time_ratio": batch_ratio["median"],
+        "batch_time_ratio_range": [batch_ratio["min"], batch_ratio["max"]],
     }
     if not result["applied"]:
         print("note: turn_off_input_autotuning() found no array adapter in this Keras; nothing changed.")
@@ -127,10 +120,13 @@ def main() -> None:
     print(f"{'set-up':<28}{'fits+predicts (s)':>18}{'per batch (s)':>14}{'wait after fit (s)':>19}"
           f"{'longest wait (s)':>17}")
     for setup, label in [("default", "Keras's pipeline (autotune)"), ("off", "turn_off_input_autotuning")]:
-        print(f"{label:<28}{median(setup, 'wall_s'):>18.2f}{median(setup, 'batch_s'):>14.3f}"
-              f"{median(setup, 'after_train_end_s'):>19.2f}{median(setup, 'longest_after_train_end_s'):>17.2f}")
+        print(f"{label:<28}{median_of(runs, setup, 'wall_s'):>18.2f}{median_of(runs, setup, 'batch_s'):>14.3f}"
+              f"{median_of(runs, setup, 'after_train_end_s'):>19.2f}"
+              f"{median_of(runs, setup, 'longest_after_train_end_s'):>17.2f}")
     print(f"same weights after the fits in every process: {result['same_weights']}")
-    print("ratio: median over repeats of (with / without)")
+    for name, summary in [("time", time_ratio), ("per-batch time", batch_ratio)]:
+        print(f"{name} ratio (off / default): median {summary['median']:.3f}, "
+              f"range {summary['min']:.3f}-{summary['max']:.3f} over {args.repeats} paired processes")
     write_results("bench_keras_input_pipeline", result)
     print(json.dumps({"time_ratio": round(result["time_ratio"], 3),
                       "batch_time_ratio": round(result["batch_time_ratio"], 3),

@@ -7,7 +7,8 @@ are). Each set-up runs in its own Python process, because malloc's options
 hold for the whole process: a warm-up pass, then a timed pass over --batches
 batches, measured by getrusage (wall and CPU seconds, minor page faults, peak
 resident memory). The two set-ups alternate over --repeats processes each, and
-the ratio is the median over repeats of (time with / time without).
+the ratio is the median over repeats of (time with / time without), printed
+with its range (bilstm_helpers.benchmarking pairs the repeats).
 
 Prints a table, then as its last line a JSON object with time_ratio and
 peak_memory_ratio, also written to results/bench_torch_memory.json.
@@ -22,13 +23,12 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
-import sys
 import time
 
 import numpy as np
 import torch
 
+from bilstm_helpers.benchmarking import median_of, ratio_summary, run_in_processes
 from bilstm_helpers.imdb.torch_models import IMDBBiLSTM, TextBatches
 from bilstm_helpers.runtime import write_results
 from bilstm_helpers.torch.memory import keep_freed_memory
@@ -75,18 +75,8 @@ def main() -> None:
         print(json.dumps(one_run(args.batches, args.child == "keep")))
         return
 
-    runs: dict[str, list[dict]] = {"default": [], "keep": []}
-    for _ in range(args.repeats):
-        for setup in ("default", "keep"):  # alternate, so that load hits both alike
-            out = subprocess.run([sys.executable, __file__, "--child", setup, "--batches", str(args.batches)],
-                                 check=True, capture_output=True, text=True).stdout
-            runs[setup].append(json.loads(out.strip().splitlines()[-1]))
-
-    def median(setup: str, key: str) -> float:
-        return float(np.median([run[key] for run in runs[setup]]))
-
-    def ratio(key: str) -> float:
-        return float(np.median([k[key] / d[key] for k, d in zip(runs["keep"], runs["default"])]))
+    runs = run_in_processes(__file__, ("default", "keep"), args.repeats, ["--batches", args.batches])
+    time_ratio, memory_ratio = (ratio_summary(runs, key, "keep", "default") for key in ("wall_s", "peak_memory_mb"))
 
     keys = ("wall_s", "user_s", "system_s", "minor_page_faults", "peak_memory_mb")
     result = {
@@ -94,8 +84,10 @@ def main() -> None:
         "data": "synthetic ids, log-normal lengths cut at 400", "batches": args.batches,
         "repeats": args.repeats, "torch_threads": torch.get_num_threads(),
         "applied": all(run["applied"] for run in runs["keep"]),
-        **{f"{setup}_{key}": median(setup, key) for setup in runs for key in keys},
-        "time_ratio": ratio("wall_s"), "peak_memory_ratio": ratio("peak_memory_mb"),
+        **{f"{setup}_{key}": median_of(runs, setup, key) for setup in runs for key in keys},
+        "time_ratio": time_ratio["median"], "time_ratio_range": [time_ratio["min"], time_ratio["max"]],
+        "peak_memory_ratio": memory_ratio["median"],
+        "peak_memory_ratio_range": [memory_ratio["min"], memory_ratio["max"]],
     }
     if not result["applied"]:
         print("note: keep_freed_memory() changes nothing on this system (not Linux with glibc).")
@@ -103,10 +95,12 @@ def main() -> None:
           f"median of {args.repeats} processes per set-up")
     print(f"{'set-up':<20}{'wall (s)':>10}{'user (s)':>10}{'system (s)':>12}{'page faults':>13}{'peak MB':>9}")
     for setup, label in [("default", "glibc defaults"), ("keep", "keep_freed_memory")]:
-        print(f"{label:<20}{median(setup, 'wall_s'):>10.2f}{median(setup, 'user_s'):>10.2f}"
-              f"{median(setup, 'system_s'):>12.2f}{median(setup, 'minor_page_faults'):>13,.0f}"
-              f"{median(setup, 'peak_memory_mb'):>9.0f}")
-    print("ratio: median over repeats of (with / without)")
+        print(f"{label:<20}{median_of(runs, setup, 'wall_s'):>10.2f}{median_of(runs, setup, 'user_s'):>10.2f}"
+              f"{median_of(runs, setup, 'system_s'):>12.2f}{median_of(runs, setup, 'minor_page_faults'):>13,.0f}"
+              f"{median_of(runs, setup, 'peak_memory_mb'):>9.0f}")
+    for name, summary in [("time", time_ratio), ("peak memory", memory_ratio)]:
+        print(f"{name} ratio (keep / default): median {summary['median']:.3f}, "
+              f"range {summary['min']:.3f}-{summary['max']:.3f} over {args.repeats} paired processes")
     write_results("bench_torch_memory", result)
     print(json.dumps({"time_ratio": round(result["time_ratio"], 3),
                       "peak_memory_ratio": round(result["peak_memory_ratio"], 3)}))
