@@ -17,7 +17,7 @@ repeats): the wait varies widely from run to run.
 Prints a table, then as its last line a JSON object with time_ratio and
 batch_time_ratio, also written to results/bench_keras_input_pipeline.json.
 
-    python benchmarks/bench_keras_input_pipeline.py [--fits 3] [--batches 30] [--repeats 3]
+    python benchmarks/bench_keras_input_pipeline.py [--fits 3] [--batches 30] [--repeats 5]
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fits", type=int, default=3)
     parser.add_argument("--batches", type=int, default=30)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--child", choices=["off", "default"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
