@@ -109,9 +109,10 @@ def main() -> None:
         "repeats": args.repeats, "applied": all(run["applied"] for run in runs["off"]),
         "same_weights": len({run["weights_sha256"] for setup in runs for run in runs[setup]}) == 1,
         **{f"{setup}_{key}": median_of(runs, setup, key) for setup in runs for key in keys},
-        "time_ratio": time_ratio["median"], "time_ratio_range": [time_ratio["min"], time_ratio["max"]],
+        "time_ratio": time_ratio["median"],
+        "time_ratio_min": time_ratio["min"], "time_ratio_max": time_ratio["max"],
         "batch_time_ratio": batch_ratio["median"],
-        "batch_time_ratio_range": [batch_ratio["min"], batch_ratio["max"]],
+        "batch_time_ratio_min": batch_ratio["min"], "batch_time_ratio_max": batch_ratio["max"],
     }
     if not result["applied"]:
         print("note: turn_off_input_autotuning() found no array adapter in this Keras; nothing changed.")

@@ -85,9 +85,10 @@ def main() -> None:
         "repeats": args.repeats, "torch_threads": torch.get_num_threads(),
         "applied": all(run["applied"] for run in runs["keep"]),
         **{f"{setup}_{key}": median_of(runs, setup, key) for setup in runs for key in keys},
-        "time_ratio": time_ratio["median"], "time_ratio_range": [time_ratio["min"], time_ratio["max"]],
+        "time_ratio": time_ratio["median"],
+        "time_ratio_min": time_ratio["min"], "time_ratio_max": time_ratio["max"],
         "peak_memory_ratio": memory_ratio["median"],
-        "peak_memory_ratio_range": [memory_ratio["min"], memory_ratio["max"]],
+        "peak_memory_ratio_min": memory_ratio["min"], "peak_memory_ratio_max": memory_ratio["max"],
     }
     if not result["applied"]:
         print("note: keep_freed_memory() changes nothing on this system (not Linux with glibc).")
