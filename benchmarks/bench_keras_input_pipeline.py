@@ -33,7 +33,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from bilstm_helpers.benchmarking import median_of, ratio_summary, run_in_processes  # noqa: E402
+from bilstm_helpers.benchmarking import median_of, ratio_fields, ratio_summary, run_in_processes  # noqa: E402
 from bilstm_helpers.imdb.keras_models import build_text_classifier  # noqa: E402
 from bilstm_helpers.keras.input_pipeline import turn_off_input_autotuning  # noqa: E402
 from bilstm_helpers.runtime import write_results  # noqa: E402
@@ -109,10 +109,8 @@ def main() -> None:
         "repeats": args.repeats, "applied": all(run["applied"] for run in runs["off"]),
         "same_weights": len({run["weights_sha256"] for setup in runs for run in runs[setup]}) == 1,
         **{f"{setup}_{key}": median_of(runs, setup, key) for setup in runs for key in keys},
-        "time_ratio": time_ratio["median"],
-        "time_ratio_min": time_ratio["min"], "time_ratio_max": time_ratio["max"],
-        "batch_time_ratio": batch_ratio["median"],
-        "batch_time_ratio_min": batch_ratio["min"], "batch_time_ratio_max": batch_ratio["max"],
+        **ratio_fields("time_ratio", time_ratio),
+        **ratio_fields("batch_time_ratio", batch_ratio),
     }
     if not result["applied"]:
         print("note: turn_off_input_autotuning() found no array adapter in this Keras; nothing changed.")

@@ -28,7 +28,7 @@ import time
 import numpy as np
 import torch
 
-from bilstm_helpers.benchmarking import median_of, ratio_summary, run_in_processes
+from bilstm_helpers.benchmarking import median_of, ratio_fields, ratio_summary, run_in_processes
 from bilstm_helpers.imdb.torch_models import IMDBBiLSTM, TextBatches
 from bilstm_helpers.runtime import write_results
 from bilstm_helpers.torch.memory import keep_freed_memory
@@ -85,10 +85,8 @@ def main() -> None:
         "repeats": args.repeats, "torch_threads": torch.get_num_threads(),
         "applied": all(run["applied"] for run in runs["keep"]),
         **{f"{setup}_{key}": median_of(runs, setup, key) for setup in runs for key in keys},
-        "time_ratio": time_ratio["median"],
-        "time_ratio_min": time_ratio["min"], "time_ratio_max": time_ratio["max"],
-        "peak_memory_ratio": memory_ratio["median"],
-        "peak_memory_ratio_min": memory_ratio["min"], "peak_memory_ratio_max": memory_ratio["max"],
+        **ratio_fields("time_ratio", time_ratio),
+        **ratio_fields("peak_memory_ratio", memory_ratio),
     }
     if not result["applied"]:
         print("note: keep_freed_memory() changes nothing on this system (not Linux with glibc).")

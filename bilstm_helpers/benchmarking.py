@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["BenchmarkChildError", "run_in_processes", "median_of", "ratio_summary"]
+__all__ = ["BenchmarkChildError", "run_in_processes", "median_of", "ratio_summary", "ratio_fields"]
 
 
 class BenchmarkChildError(RuntimeError):
@@ -90,3 +90,13 @@ def ratio_summary(runs: dict[str, list[dict]], key: str, setup: str, baseline: s
     """
     ratios = np.array([run[key] / base[key] for run, base in zip(runs[setup], runs[baseline], strict=True)])
     return {"median": float(np.median(ratios)), "min": float(ratios.min()), "max": float(ratios.max())}
+
+
+def ratio_fields(name: str, summary: dict[str, float]) -> dict[str, float]:
+    """A ratio's summary as flat results fields: ``name``, ``name_min``, ``name_max``.
+
+    Args:
+        name: the field name, e.g. ``"time_ratio"``.
+        summary: from :func:`ratio_summary`.
+    """
+    return {name: summary["median"], f"{name}_min": summary["min"], f"{name}_max": summary["max"]}

@@ -3,7 +3,13 @@ from pathlib import Path
 
 import pytest
 
-from bilstm_helpers.benchmarking import BenchmarkChildError, median_of, ratio_summary, run_in_processes
+from bilstm_helpers.benchmarking import (
+    BenchmarkChildError,
+    median_of,
+    ratio_fields,
+    ratio_summary,
+    run_in_processes,
+)
 
 CHILD = """
 import argparse, json, sys
@@ -41,6 +47,8 @@ def test_ratio_pairs_repeat_with_repeat() -> None:
     assert ratio_summary(runs, "t", "new", "base") == {"median": 0.5, "min": 0.25, "max": 1.0}
     with pytest.raises(ValueError):
         ratio_summary({"base": [{"t": 1.0}], "new": []}, "t", "new", "base")
+    assert ratio_fields("time_ratio", ratio_summary(runs, "t", "new", "base")) == {
+        "time_ratio": 0.5, "time_ratio_min": 0.25, "time_ratio_max": 1.0}
 
 
 def test_a_failing_child_is_named_with_its_error(tmp_path: Path) -> None:
