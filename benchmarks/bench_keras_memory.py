@@ -28,8 +28,6 @@ import argparse
 import gc
 import json
 import os
-import subprocess
-import sys
 import time
 
 SETUPS = {
@@ -99,13 +97,11 @@ def main() -> None:
         print(json.dumps(child(args.child, args.models)))
         return
 
+    from bilstm_helpers.benchmarking import run_in_processes
     from bilstm_helpers.runtime import write_results
 
-    rows = {}
-    for setup in SETUPS:
-        run = subprocess.run([sys.executable, __file__, "--child", setup, "--models", str(args.models)],
-                             capture_output=True, text=True, check=True)
-        rows[setup] = json.loads(run.stdout.strip().splitlines()[-1])
+    runs = run_in_processes(__file__, list(SETUPS), 1, ["--models", args.models])
+    rows = {setup: runs[setup][0] for setup in SETUPS}
     print(f"{'set-up':<46}{'MB after each model':>30}{'MB / model':>12}{'s / model':>11}")
     for setup, row in rows.items():
         trace = " ".join(f"{mb:.0f}" for mb in row["resident_mb_after_each"])

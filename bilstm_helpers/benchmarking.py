@@ -34,7 +34,7 @@ class BenchmarkChildError(RuntimeError):
 
 
 def run_in_processes(script: str | Path, setups: Sequence[str], repeats: int,
-                     args: Sequence[str] = ()) -> dict[str, list[dict]]:
+                     args: Sequence[object] = ()) -> dict[str, list[dict]]:
     """Run ``script --child SETUP *args`` for every set-up, ``repeats`` times, alternating.
 
     Args:
@@ -42,7 +42,7 @@ def run_in_processes(script: str | Path, setups: Sequence[str], repeats: int,
             a JSON object as the last line of its standard output.
         setups: names of the set-ups, run in this order within each repeat.
         repeats: processes per set-up (at least 1).
-        args: further command-line arguments passed to every child.
+        args: further command-line arguments passed to every child (each through ``str``).
 
     Returns:
         runs: set-up name -> list (repeats,) of the children's JSON objects, in run order.
